@@ -1,0 +1,93 @@
+"""The rules for protected records, used by every domain that owns one (people, cases, ...).
+
+``record_rules(prefix, model)`` registers ``<prefix>.view``, ``<prefix>.edit``, ``<prefix>.list``,
+``<prefix>.break_glass``, ``<prefix>.unseal`` and ``<prefix>.set_confidentiality`` with the one
+policy, so a domain states only its model and roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+
+from sanad.access.actor import Actor
+from sanad.access.models import AccessGrant, Confidentiality, GrantKind
+from sanad.access.policy import register
+
+
+def _grant_ids(actor: Actor, model: type[Model], kinds: Iterable[str]) -> QuerySet[AccessGrant, int]:
+    return (
+        AccessGrant.objects.live()
+        .filter(user_id=actor.user_id or 0, content_type=ContentType.objects.get_for_model(model), kind__in=list(kinds))
+        .values_list("object_id", flat=True)
+    )
+
+
+def content_scope(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Records whose content the actor may read."""
+    model = qs.model
+    same_unit = Q(owner_unit_id=actor.unit_id)
+    named = Q(pk__in=_grant_ids(actor, model, [GrantKind.NAMED]))
+    opened = Q(pk__in=_grant_ids(actor, model, [GrantKind.BREAK_GLASS, GrantKind.UNSEAL]))
+    return qs.filter(
+        (same_unit & Q(confidentiality=Confidentiality.NORMAL))
+        | (Q(confidentiality=Confidentiality.RESTRICTED) & (named | Q(created_by_id=actor.user_id)))
+        | (~Q(confidentiality=Confidentiality.SEALED) & opened)
+        | (Q(confidentiality=Confidentiality.SEALED) & Q(pk__in=_grant_ids(actor, model, [GrantKind.UNSEAL])))
+    )
+
+
+def existence_scope(actor: Actor, qs: QuerySet[Any], *, unsealer_roles: frozenset[str]) -> QuerySet[Any]:
+    """Records the actor may see listed: those they may read, plus sealed ones they may unseal."""
+    readable = content_scope(actor, qs)
+    if actor.role in unsealer_roles:
+        return qs.filter(
+            Q(pk__in=readable.values("pk")) | Q(confidentiality=Confidentiality.SEALED, owner_unit_id=actor.unit_id)
+        )
+    return readable
+
+
+def _in_content_scope(actor: Actor, obj: Any) -> bool:
+    return content_scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def record_rules(
+    prefix: str,
+    *,
+    readers: Iterable[str],
+    editors: Iterable[str],
+    breakers: Iterable[str],
+    unsealers: Iterable[str],
+    confidentiality_setters: Iterable[str],
+) -> None:
+    unsealer_roles = frozenset(unsealers)
+
+    def list_scope(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return existence_scope(actor, qs, unsealer_roles=unsealer_roles)
+
+    def may_unseal(actor: Actor, obj: Any) -> bool:
+        return obj.confidentiality == Confidentiality.SEALED and obj.owner_unit_id == actor.unit_id
+
+    def may_set_confidentiality(actor: Actor, obj: Any) -> bool:
+        return obj.owner_unit_id == actor.unit_id and (
+            obj.confidentiality != Confidentiality.SEALED or _in_content_scope(actor, obj)
+        )
+
+    def may_break_glass(actor: Actor, obj: Any) -> bool:
+        membership = actor.membership
+        return (
+            membership is not None
+            and membership.may_break_glass
+            and obj.confidentiality != Confidentiality.SEALED
+            and not _in_content_scope(actor, obj)
+        )
+
+    register(f"{prefix}.view", roles=readers, check=_in_content_scope, scope=content_scope)
+    register(f"{prefix}.list", roles=readers, scope=list_scope)
+    register(f"{prefix}.edit", roles=editors, check=_in_content_scope, scope=content_scope)
+    register(f"{prefix}.break_glass", roles=breakers, check=may_break_glass)
+    register(f"{prefix}.unseal", roles=unsealer_roles, check=may_unseal, scope=list_scope)
+    register(f"{prefix}.set_confidentiality", roles=confidentiality_setters, check=may_set_confidentiality)

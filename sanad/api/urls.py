@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from sanad.api import views
+from sanad.people.api import PersonViewSet
+
+router = DefaultRouter()
+router.register("governorates", views.GovernorateViewSet, basename="governorate")
+router.register("sectors", views.SectorViewSet, basename="sector")
+router.register("institutions", views.InstitutionViewSet, basename="institution")
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("persons", PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,62 @@
+"""What each role finds on its home page and in the navigation.
+
+Domains add their entries here as they land; a role sees only entries for work it may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sanad.institutions.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    description: str | Promise = ""
+
+
+DIRECTORY = NavItem(
+    _("Institutions directory"), "institution-directory", _("Every institution and unit, by sector and governorate.")
+)
+ADMIN = NavItem(
+    _("Administration"), "admin:index", _("Institutions, units, governorates, roll-out phases and memberships.")
+)
+PEOPLE = NavItem(_("People"), "person-list", _("Find or register survivors and other persons."))
+AUDIT = NavItem(_("Audit trail"), "audit-search", _("Who saw and changed what; export; chain verification."))
+API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
+
+ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
+    Role.INTAKE_OFFICER: _("Register complaints and reports, find or register the persons, open or link a case."),
+    Role.CASE_WORKER: _("Assess risk, plan, deliver services, refer, follow up and close cases."),
+    Role.EXAMINER: _("Record examinations and findings for referred cases."),
+    Role.SUPERVISOR: _("Assign cases, approve closures, watch deadlines and breaches."),
+    Role.COURT_CLERK: _("Record orders and rulings of the court or prosecution."),
+    Role.ALIMONY_OFFICER: _("Decide on referred alimony judgments and record payments."),
+    Role.SOCIAL_CENTRE_OFFICER: _("Record supervised visits and custody sessions."),
+    Role.INSTITUTION_ADMIN: _("Manage the users and units of your institution."),
+    Role.NATIONAL_ADMIN: _("Manage institutions, roll-out phases, definitions, response standards and the strategy."),
+    Role.STATISTICIAN: _("Read anonymous aggregates only, never a person."),
+    Role.AUDITOR: _("See who saw and changed what, and check that the trail is intact."),
+}
+
+_COMMON = [DIRECTORY]
+ROLE_ITEMS: dict[str, list[NavItem]] = {
+    Role.INTAKE_OFFICER: [PEOPLE, DIRECTORY],
+    Role.CASE_WORKER: [PEOPLE, DIRECTORY],
+    Role.SUPERVISOR: [PEOPLE, DIRECTORY],
+    Role.EXAMINER: [PEOPLE, DIRECTORY],
+    Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY],
+    Role.NATIONAL_ADMIN: [ADMIN, DIRECTORY, API_DOCS],
+    Role.AUDITOR: [AUDIT, DIRECTORY],
+}
+
+
+def items_for(role: str | None) -> list[NavItem]:
+    if role is None:
+        return []
+    return ROLE_ITEMS.get(role, _COMMON)

@@ -1,0 +1,229 @@
+"""The linkage run: prepare → block → compare → learn weights → guard → cluster."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sanad.people.linkage.blocking import BlockingStats, candidate_pairs, split_codes
+from sanad.people.linkage.clustering import cluster
+from sanad.people.linkage.compare import (
+    DOB_DIFFERENT,
+    DOB_EXACT,
+    ID_DIFFERENT,
+    NAME_JW_LOW,
+    NAME_KEY,
+    ID_EQUAL,
+    NAME_MISSING,
+    Comparisons,
+    JaroWinklerCache,
+    compare_pairs,
+)
+from sanad.people.linkage.fellegi_sunter import MatchModel, estimate_model_in_sessions, level_frequencies
+from sanad.people.linkage.prepare import NAME_FIELDS, IntArray, PreparedRecords, prepare_records
+from sanad.people.linkage.records import PairDecision, PersonRecord
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkageSettings:
+    """Knobs of a run. Weights are posterior log2-odds (0 = even odds)."""
+
+    max_block_size: int = 400
+    match_threshold: float = 0.0  # an edge must be at least this strong to join two clusters
+    average_threshold: float = 0.0  # …and the clusters' compared pairs must average this much
+    review_band: tuple[float, float] = (-6.0, 6.0)  # pairs in here are worth a steward's look
+    em_iterations: int = 100
+    workers: int = 2
+    random_pairs: int = 1_000_000  # non-matches, almost all: where u comes from
+    seed: int = 20260101
+    term_frequency_bounds: tuple[float, float] = (-4.0, 2.0)  # how far a name's rarity may move its weight
+
+
+@dataclass(slots=True)
+class ScoredPairs:
+    left: IntArray
+    right: IntArray
+    weights: npt.NDArray[np.float64]
+    comparisons: Comparisons
+
+
+@dataclass(slots=True)
+class LinkageResult:
+    """Cluster label per input record (same order), and what the run learned and measured."""
+
+    labels: IntArray
+    n_clusters: int
+    model: MatchModel
+    pairs: ScoredPairs
+    blocking: list[BlockingStats]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def review_candidates(self, *, record_ids: Sequence[str], band: tuple[float, float]) -> list[tuple[str, str, float]]:
+        """Uncertain pairs (weight within ``band``) for the data stewards' queue, strongest first."""
+        w = self.pairs.weights
+        picked = np.flatnonzero((w >= band[0]) & (w < band[1]))
+        picked = picked[np.argsort(-w[picked])]
+        return [(record_ids[self.pairs.left[i]], record_ids[self.pairs.right[i]], float(w[i])) for i in picked]
+
+
+def forbidden_pairs(comparisons: Comparisons, /) -> npt.NDArray[np.bool_]:
+    """Pairs that must never be one person, whatever their weight.
+
+    * different national IDs (one mistyped digit is not "different");
+    * siblings: same father, grandfather (when both known) and family, but a different first name
+      and a date of birth more than a year apart.
+    """
+    lv = comparisons.levels
+    different_ids = lv["national_id"] == ID_DIFFERENT
+    same_line = (lv["father"] >= NAME_KEY) & (lv["family"] >= NAME_KEY) & (
+        (lv["grandfather"] >= NAME_KEY) | (lv["grandfather"] == NAME_MISSING))
+    siblings = same_line & (lv["first"] <= NAME_JW_LOW) & (lv["first"] != NAME_MISSING) & (lv["dob"] == DOB_DIFFERENT)
+    return different_ids | siblings
+
+
+def _decision_codes(
+    decisions: Sequence[PairDecision], index_of: dict[str, int], size: int
+) -> tuple[IntArray, IntArray]:
+    matches, non_matches = [], []
+    for decision in decisions:
+        a, b = index_of.get(decision.record_id_a), index_of.get(decision.record_id_b)
+        if a is None or b is None or a == b:
+            continue  # a decision about a record not in this run says nothing here
+        code = min(a, b) * size + max(a, b)
+        (matches if decision.is_match else non_matches).append(code)
+    return np.array(sorted(set(matches)), dtype=np.int64), np.array(sorted(set(non_matches)), dtype=np.int64)
+
+
+def learn_model(
+    prepared: PreparedRecords, comparisons: Comparisons, *, settings: LinkageSettings, jaro_winkler: JaroWinklerCache,
+    fixed_match: npt.NDArray[np.bool_] | None, fixed_non_match: npt.NDArray[np.bool_] | None,
+) -> MatchModel:
+    """Learn m, u and the prior without labels.
+
+    u: level frequencies over random record pairs (nearly all non-matches).
+    m: EM in sessions over candidate pairs that share a national ID, a first+family key, or an
+    exact birth date (``estimate_model_in_sessions``).
+    prior: pairs sharing a national ID, scaled up by the chance that both records of a matching
+    pair carry one (the share of records with an ID, squared), over all possible pairs.
+    """
+    rng = np.random.default_rng(settings.seed)
+    size = prepared.size
+    count = min(settings.random_pairs, max(size * 20, 1000))
+    a, b = rng.integers(0, size, count), rng.integers(0, size, count)
+    keep = a != b
+    random_levels = compare_pairs(prepared, np.minimum(a, b)[keep], np.maximum(a, b)[keep],
+                                  jaro_winkler=jaro_winkler).levels
+    u = level_frequencies(random_levels)
+    lv = comparisons.levels
+    same_id = lv["national_id"] == ID_EQUAL
+    id_share = float((prepared.nid_code >= 0).mean()) if size else 0.0
+    all_pairs = size * (size - 1) / 2
+    if same_id.sum() >= 50 and id_share > 0:
+        prior = float(same_id.sum()) / (id_share**2) / all_pairs
+    else:  # no IDs to count on: assume each record has about one duplicate
+        prior = size / 2 / max(all_pairs, 1)
+    sessions = [
+        (same_id, ("national_id",)),
+        ((lv["first"] >= NAME_KEY) & (lv["family"] >= NAME_KEY), ("first", "family")),
+        (lv["dob"] == DOB_EXACT, ("dob",)),
+    ]
+    return estimate_model_in_sessions(lv, u=u, sessions=sessions, prior=float(np.clip(prior, 1e-12, 0.5)),
+                                      max_iterations=settings.em_iterations,
+                                      fixed_match=fixed_match, fixed_non_match=fixed_non_match)
+
+
+def term_frequency_adjustment(
+    prepared: PreparedRecords, left: IntArray, levels: dict[str, npt.NDArray[np.int8]], *, bounds: tuple[float, float]
+) -> npt.NDArray[np.float64]:
+    """Agreeing on a common name (محمد) is weaker evidence than agreeing on a rare one.
+
+    For pairs that agree at key level or better, add log2(Σp² / p_v): p_v is how often the shared
+    key occurs in that field, Σp² the chance two random records agree on any key.
+    """
+    total = np.zeros(len(left))
+    for field in NAME_FIELDS:
+        keys = prepared.key[field]
+        present = keys[keys >= 0]
+        if not len(present):
+            continue
+        freq = np.bincount(present).astype(np.float64) / len(present)
+        collide = float((freq**2).sum())
+        agree = levels[field] >= NAME_KEY
+        value = keys[left[agree]]
+        ok = value >= 0
+        adjustment = np.zeros(int(agree.sum()))
+        adjustment[ok] = np.clip(np.log2(collide / freq[value[ok]]), *bounds)
+        total[agree] += adjustment
+    return total
+
+
+def score_prepared(
+    prepared: PreparedRecords, *, pair_codes: IntArray, settings: LinkageSettings, model: MatchModel | None = None,
+    fixed_match: IntArray | None = None, fixed_non_match: IntArray | None = None,
+) -> tuple[ScoredPairs, MatchModel]:
+    """Compare the given pairs, learn (or reuse) the model, and weigh every pair."""
+    left, right = split_codes(pair_codes, size=prepared.size)
+    jaro_winkler = JaroWinklerCache(prepared, workers=settings.workers)
+    comparisons = compare_pairs(prepared, left, right, jaro_winkler=jaro_winkler)
+    is_match = np.isin(pair_codes, fixed_match) if fixed_match is not None else None
+    is_non_match = np.isin(pair_codes, fixed_non_match) if fixed_non_match is not None else None
+    if model is None:
+        model = learn_model(prepared, comparisons, settings=settings, jaro_winkler=jaro_winkler,
+                            fixed_match=is_match, fixed_non_match=is_non_match)
+    weights = model.match_weights(comparisons.levels)
+    weights += term_frequency_adjustment(prepared, left, comparisons.levels, bounds=settings.term_frequency_bounds)
+    weights[forbidden_pairs(comparisons)] = -np.inf
+    if is_non_match is not None:
+        weights[is_non_match] = -np.inf
+    if is_match is not None:
+        weights[is_match] = np.inf
+    return ScoredPairs(left=left, right=right, weights=weights, comparisons=comparisons), model
+
+
+def link_records(
+    records: Sequence[PersonRecord], *, decisions: Sequence[PairDecision] = (),
+    settings: LinkageSettings | None = None, model: MatchModel | None = None, progress: Progress | None = None,
+) -> LinkageResult:
+    """Link records into persons. ``decisions`` are reviewers' verdicts and always win.
+
+    Pass ``model`` to reuse weights learned on a larger run instead of re-learning them.
+    """
+    settings = settings or LinkageSettings()
+    say = progress or (lambda _message: None)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step] = round(now - clock, 3)
+        clock = now
+
+    size = len(records)
+    say(f"normalising {size} records")
+    prepared = prepare_records(records)
+    lap("prepare")
+    index_of = {r.record_id: i for i, r in enumerate(records)}
+    must, must_not = _decision_codes(decisions, index_of, size)
+    say("blocking")
+    pair_codes, blocking = candidate_pairs(
+        prepared, max_block_size=settings.max_block_size, extra_pairs=np.concatenate([must, must_not]))
+    lap("blocking")
+    say(f"comparing {len(pair_codes)} candidate pairs")
+    scored, model = score_prepared(prepared, pair_codes=pair_codes, settings=settings, model=model,
+                                   fixed_match=must, fixed_non_match=must_not)
+    lap("compare+em")
+    say("clustering")
+    labels = cluster(size=size, pair_codes=pair_codes, weights=scored.weights,
+                     match_threshold=settings.match_threshold, average_threshold=settings.average_threshold,
+                     must_link=must)
+    lap("cluster")
+    n_clusters = int(labels.max()) + 1 if size else 0
+    return LinkageResult(labels=labels, n_clusters=n_clusters, model=model, pairs=scored, blocking=blocking,
+                         seconds=seconds)

@@ -1,0 +1,127 @@
+"""Search while typing at intake: likely existing persons, ranked, with why they match.
+
+Candidates come from the blind index of identity numbers and from the normalised name keys (a
+trigram index makes the substring match cheap). Persons outside the officer's reach are reported
+only as "a probable match exists; contact this institution" — never a name or any content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from sanad.access.actor import Actor
+from sanad.access.policy import dangerously_unscoped, scope
+from sanad.audit.services import audit_record
+from sanad.crypto.blind_index import blind_index
+from sanad.people.models import DocumentKind, IdentityDocument, Person
+from sanad.people.names import name_key as phonetic_key
+from sanad.people.names import name_tokens
+
+MAX_CANDIDATES = 200
+MAX_RESULTS = 10
+
+
+@dataclass
+class Match:
+    person: Person
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    within_reach: bool = True
+
+
+def _name_filter(tokens: tuple[str, ...]) -> Q:
+    condition = Q()
+    for token in tokens:
+        plain = token.replace("-", "")
+        # A typed word may be a given name or a family name (with or without its article).
+        condition &= (
+            Q(name_key__contains=plain)
+            | Q(name_key__contains=phonetic_key(plain))
+            | Q(name_key__contains=phonetic_key(plain, family=True))
+        )
+    return condition
+
+
+def _score(person: Person, tokens: tuple[str, ...], dob: dt.date | None, id_person_ids: set[int]) -> Match:
+    match = Match(person=person, score=0)
+    if person.pk in id_person_ids:
+        match.score += 100
+        match.reasons.append(str(_("same identity number")))
+    words = set(person.name_key.split())
+    exact = sum(1 for t in tokens if t.replace("-", "") in words)
+    if tokens and exact == len(tokens):
+        match.score += 20 + 5 * exact
+        match.reasons.append(str(_("same name chain")))
+    elif tokens:
+        match.score += 10 + 3 * exact
+        match.reasons.append(str(_("similar name")))
+    if dob and person.date_of_birth:
+        gap = abs((person.date_of_birth - dob).days)
+        if gap == 0:
+            match.score += 15
+            match.reasons.append(str(_("same date of birth")))
+        elif gap <= 400 or person.dob_is_estimated:
+            match.score += 5
+            match.reasons.append(str(_("close date of birth")))
+    return match
+
+
+def find_candidates(
+    *, actor: Actor, name: str = "", dob: dt.date | None = None, id_number: str = ""
+) -> tuple[list[Match], list[Match]]:
+    """(matches within reach, probable matches outside it). Both ranked, best first."""
+    tokens = name_tokens(name)[:6] if name else ()
+    id_person_ids: set[int] = set()
+    if id_number.strip():
+        indexes = [blind_index(id_number, purpose=kind) for kind in DocumentKind.values]
+        id_person_ids = set(
+            IdentityDocument.objects.filter(number_index__in=indexes).values_list("person_id", flat=True)
+        )
+    if not tokens and not id_person_ids:
+        return [], []
+    condition = Q(pk__in=id_person_ids)
+    if tokens:
+        condition |= _name_filter(tokens)
+    base: QuerySet[Person] = Person.objects.filter(merged_into__isnull=True).filter(condition)
+    reachable_ids = set(scope(actor, "person.list", base).values_list("pk", flat=True)[:MAX_CANDIDATES])
+    everyone = dangerously_unscoped(
+        base.select_related("owner_unit", "owner_unit__institution"),
+        reason="intake must learn that a probable match exists elsewhere, without seeing it",
+    )[:MAX_CANDIDATES]
+    inside, outside = [], []
+    for person in everyone:
+        match = _score(person, tokens, dob, id_person_ids)
+        if person.pk in reachable_ids:
+            inside.append(match)
+        elif match.score >= 25:
+            match.within_reach = False
+            outside.append(match)
+    inside.sort(key=lambda m: (-m.score, m.person.pk))
+    outside.sort(key=lambda m: (-m.score, m.person.pk))
+    audit_record(
+        actor=actor,
+        action="person.search",
+        object_type="people.person",
+        details={
+            "tokens": len(tokens),
+            "by_id": bool(id_number.strip()),
+            "within_reach": len(inside),
+            "elsewhere": len(outside),
+        },
+    )
+    return inside[:MAX_RESULTS], _one_per_institution(outside)
+
+
+def _one_per_institution(matches: list[Match]) -> list[Match]:
+    seen: set[int] = set()
+    kept = []
+    for match in matches:
+        institution = match.person.owner_unit.institution_id
+        if institution not in seen:
+            seen.add(institution)
+            kept.append(match)
+    return kept[:MAX_RESULTS]
