@@ -30,14 +30,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
     db = settings.DATABASES["default"]
     try:
-        psycopg.connect(
-            dbname=db["NAME"],
-            user=db.get("USER") or None,
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or None,
-            port=db.get("PORT") or None,
-            connect_timeout=10,
-        ).close()
+        params = {
+            "dbname": db["NAME"],
+            "user": db.get("USER") or None,
+            "password": db.get("PASSWORD") or None,
+            "host": db.get("HOST") or None,
+            "port": db.get("PORT") or None,
+            "connect_timeout": 10,
+        }
+        # The embedded server is reached by a socket directory that dj-database-url puts in OPTIONS.
+        params.update(db.get("OPTIONS", {}))
+        psycopg.connect(**params).close()
     except psycopg.OperationalError as exc:
         pytest.exit(f"PostgreSQL is not reachable ({exc}); no test was run", returncode=3)
 

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sanad.audit import views as audit
 from sanad.accounts import views as accounts
+from sanad.audit import views as audit
 from sanad.core import views as core
 
 urlpatterns = [

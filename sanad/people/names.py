@@ -65,7 +65,9 @@ _HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
 _TAA_MARBUTA = str.maketrans({"ة": "ه"})
 _ALEF_MAQSURA = str.maketrans({"ى": "ي"})
 _PERSIAN = str.maketrans({"ک": "ك", "ی": "ي", "ې": "ي", "گ": "ك", "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف"})
-_DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}})
+_DIGITS = str.maketrans(
+    {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
+)
 # Harakat and tanween (064B-065F), dagger alef (0670), Quranic annotation marks, and tatweel.
 _MARKS_RE = re.compile("[\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
 _ARABIC_LETTER_RE = re.compile("[\u0600-\u06ff]")
@@ -123,7 +125,13 @@ def normalise_arabic_text(text: str, /) -> str:
 
 # --- Latin script -------------------------------------------------------------------------
 
-_LATIN_ABBREVIATIONS = {"mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad", "md": "muhammad", "mohd.": "muhammad"}
+_LATIN_ABBREVIATIONS = {
+    "mohd": "muhammad",
+    "muhd": "muhammad",
+    "mhd": "muhammad",
+    "md": "muhammad",
+    "mohd.": "muhammad",
+}
 # After "abd", any short vowel + (article or assimilated article) is the same "al".
 _ABD_ARTICLE_RE = re.compile(r"^abd(?:[aeiou](?:l|r|s|d|t|n|z|sh)?)?-?")
 _DIN_SUFFIX_RE = re.compile(r"(?:[aeiou][ld]?)?-?d(?:i|ee|e)ne?$")
@@ -269,15 +277,55 @@ def normalise_family_name(text: str, /) -> str:
 # --- Cross-script key ---------------------------------------------------------------------
 
 _AR_CLASS = {
-    "ب": "B", "ت": "T", "ث": "T", "ط": "T", "ج": "J", "ح": "H", "ه": "H", "خ": "X",
-    "د": "D", "ذ": "D", "ض": "D", "ظ": "D", "ر": "R", "ز": "Z", "س": "S", "ص": "S", "ش": "C",
-    "غ": "G", "ف": "F", "ق": "K", "ك": "K", "ل": "L", "م": "M", "ن": "N",
-    "و": "W", "ي": "Y",
+    "ب": "B",
+    "ت": "T",
+    "ث": "T",
+    "ط": "T",
+    "ج": "J",
+    "ح": "H",
+    "ه": "H",
+    "خ": "X",
+    "د": "D",
+    "ذ": "D",
+    "ض": "D",
+    "ظ": "D",
+    "ر": "R",
+    "ز": "Z",
+    "س": "S",
+    "ص": "S",
+    "ش": "C",
+    "غ": "G",
+    "ف": "F",
+    "ق": "K",
+    "ك": "K",
+    "ل": "L",
+    "م": "M",
+    "ن": "N",
+    "و": "W",
+    "ي": "Y",
 }  # ا ع ء (and anything else) are vowels here
 _LAT_DIGRAPHS = (("kh", "X"), ("gh", "G"), ("sh", "C"), ("ch", "C"), ("th", "T"), ("dh", "D"), ("ph", "F"), ("ck", "K"))
 _LAT_CLASS = {
-    "b": "B", "p": "B", "t": "T", "j": "J", "g": "J", "h": "H", "d": "D", "r": "R", "z": "Z", "s": "S",
-    "f": "F", "v": "F", "q": "K", "k": "K", "c": "K", "l": "L", "m": "M", "n": "N", "w": "W", "y": "Y",
+    "b": "B",
+    "p": "B",
+    "t": "T",
+    "j": "J",
+    "g": "J",
+    "h": "H",
+    "d": "D",
+    "r": "R",
+    "z": "Z",
+    "s": "S",
+    "f": "F",
+    "v": "F",
+    "q": "K",
+    "k": "K",
+    "c": "K",
+    "l": "L",
+    "m": "M",
+    "n": "N",
+    "w": "W",
+    "y": "Y",
     "x": "KS",
 }
 

@@ -17,8 +17,17 @@ from pathlib import Path
 from sanad.people.linkage.records import PersonRecord
 from sanad.people.names import normalise_digits, parse_name_chain
 
-KNOWN_COLUMNS = ("sex", "first_name", "father_name", "grandfather_name", "family_name", "full_name", "dob",
-                 "national_id", "phone")
+KNOWN_COLUMNS = (
+    "sex",
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "full_name",
+    "dob",
+    "national_id",
+    "phone",
+)
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
@@ -88,17 +97,34 @@ def read_person_file(path: Path, /) -> PersonFile:
         if not record_id:
             raise PersonFileRefused(line=line, reason="empty record_id")
         if record_id in seen:
-            raise PersonFileRefused(line=line, reason=f"duplicate record_id {record_id!r} (first on line {seen[record_id]})")
+            raise PersonFileRefused(
+                line=line, reason=f"duplicate record_id {record_id!r} (first on line {seen[record_id]})"
+            )
         seen[record_id] = line
         dob, estimated, malformed = parse_dob(cell("dob"))
         if malformed:
             result.malformed_dates.append(line)
-        first, father, grandfather, family = (cell("first_name"), cell("father_name"), cell("grandfather_name"),
-                                              cell("family_name"))
+        first, father, grandfather, family = (
+            cell("first_name"),
+            cell("father_name"),
+            cell("grandfather_name"),
+            cell("family_name"),
+        )
         if cell("full_name") and not (first or family):
             chain = parse_name_chain(cell("full_name"))
             first, father, grandfather, family = chain.first, chain.father, chain.grandfather, chain.family
-        result.records.append(PersonRecord(
-            record_id=record_id, sex=cell("sex"), first=first, father=father, grandfather=grandfather, family=family,
-            dob=dob, dob_is_estimated=estimated, national_id=cell("national_id"), phone=cell("phone")))
+        result.records.append(
+            PersonRecord(
+                record_id=record_id,
+                sex=cell("sex"),
+                first=first,
+                father=father,
+                grandfather=grandfather,
+                family=family,
+                dob=dob,
+                dob_is_estimated=estimated,
+                national_id=cell("national_id"),
+                phone=cell("phone"),
+            )
+        )
     return result

@@ -31,8 +31,18 @@ import numpy as np
 from sanad.people.synthetic_names import FAMILY, FAMILY_PATTERNS, FEMALE_FIRST, MALE_FIRST, parse_entries
 
 Name = tuple[str, str]  # (Arabic, romanisation)
-COLUMNS = ("record_id", "sex", "first_name", "father_name", "grandfather_name", "family_name", "full_name", "dob",
-           "national_id", "phone")
+COLUMNS = (
+    "record_id",
+    "sex",
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "full_name",
+    "dob",
+    "national_id",
+    "phone",
+)
 _HARAKAT = ("\u064e", "\u064f", "\u0650", "\u0651", "\u0652")
 _SUN = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
 _MUHAMMAD = ("Mohammed", "Muhammad", "Mohamed", "Mohammad", "Mohd", "Muhammed", "Mohamad")
@@ -152,9 +162,12 @@ def _latin_variant(latin: str, rng: np.random.Generator, *, family: bool) -> str
         style = styles[int(rng.integers(len(styles)))]
         word = _latin_word(rest, rng)
         return style.format(word if "{} " in style or style.endswith(" {}") or "-{}" in style else word.lower())
-    if latin.startswith("al-") or latin.startswith("al "):
-        rest = _latin_word(latin[3:], rng) if " " not in latin[3:] else " ".join(
-            _latin_word(w, rng) for w in latin[3:].split())
+    if latin.startswith(("al-", "al ")):
+        rest = (
+            _latin_word(latin[3:], rng)
+            if " " not in latin[3:]
+            else " ".join(_latin_word(w, rng) for w in latin[3:].split())
+        )
         articles = ["Al-", "Al ", "El-", "Al", "al-", ""] if family else ["Al-", "Al ", "El-"]
         article = articles[int(rng.integers(len(articles)))]
         return article + (rest.lower() if article == "Al" else rest)
@@ -234,8 +247,13 @@ def _record_for(person: Person, record_id: str, rng: np.random.Generator) -> tup
         row["national_id"] = _mistype(person.national_id, rng) if rng.random() < 0.03 else person.national_id
     if rng.random() < 0.6:
         style = rng.random()
-        row["phone"] = person.phone if style < 0.6 else f"+973 {person.phone[:4]} {person.phone[4:]}" if \
-            style < 0.85 else f"00973{person.phone}"
+        row["phone"] = (
+            person.phone
+            if style < 0.6
+            else f"+973 {person.phone[:4]} {person.phone[4:]}"
+            if style < 0.85
+            else f"00973{person.phone}"
+        )
     return row, latin
 
 

@@ -13,7 +13,7 @@ from sanad.access.services import break_glass, unseal
 from sanad.audit.selectors import record_access_log
 from sanad.people import selectors, services
 from sanad.people.forms import ConfidentialityForm, MatchForm, PersonForm, ReasonForm
-from sanad.people.matching import find_candidates
+from sanad.people.matching import Match, find_candidates
 
 
 @login_required
@@ -43,7 +43,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
     query.setdefault("dob", request.GET.get("date_of_birth", ""))
     query.setdefault("id_number", request.GET.get("document_number", ""))
     form = MatchForm(query)
-    inside, outside = ([], [])
+    inside: list[Match] = []
+    outside: list[Match] = []
     if form.is_valid():
         inside, outside = find_candidates(
             actor=actor,

@@ -30,7 +30,12 @@ def _lookup(codes: IntArray, weights: FloatArray, wanted: IntArray) -> FloatArra
 
 
 def cluster(
-    *, size: int, pair_codes: IntArray, weights: FloatArray, match_threshold: float, average_threshold: float,
+    *,
+    size: int,
+    pair_codes: IntArray,
+    weights: FloatArray,
+    match_threshold: float,
+    average_threshold: float,
     must_link: IntArray | None = None,
 ) -> IntArray:
     """Dense cluster labels (0..k-1) for ``size`` records.

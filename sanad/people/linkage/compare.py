@@ -30,7 +30,14 @@ ID_MISSING, ID_DIFFERENT, ID_ONE_OFF, ID_EQUAL = range(4)
 EQ_MISSING, EQ_DIFFERENT, EQ_EQUAL = range(3)
 
 FIELD_LEVEL_COUNTS: dict[str, int] = {
-    "first": 7, "father": 7, "grandfather": 7, "family": 7, "dob": 5, "national_id": 4, "phone": 3, "sex": 3,
+    "first": 7,
+    "father": 7,
+    "grandfather": 7,
+    "family": 7,
+    "dob": 5,
+    "national_id": 4,
+    "phone": 3,
+    "sex": 3,
 }
 JW_HIGH = 0.92
 JW_LOW = 0.80
@@ -76,8 +83,13 @@ class JaroWinklerCache:
             cross = self._latin[ta] != self._latin[tb]
             left = np.where(cross, self._key_strings[ta], self._strings[ta])
             right = np.where(cross, self._key_strings[tb], self._strings[tb])
-            computed = cpdist(list(left), list(right), scorer=JaroWinkler.normalized_similarity,
-                              workers=self._workers, dtype=np.float64)
+            computed = cpdist(
+                list(left),
+                list(right),
+                scorer=JaroWinkler.normalized_similarity,
+                workers=self._workers,
+                dtype=np.float64,
+            )
             scores[~known] = computed
             merged_codes = np.concatenate([self._known_codes, todo])
             order = np.argsort(merged_codes, kind="stable")
@@ -87,7 +99,12 @@ class JaroWinklerCache:
 
 
 def name_levels(
-    prepared: PreparedRecords, left: IntArray, right: IntArray, *, left_field: str, right_field: str,
+    prepared: PreparedRecords,
+    left: IntArray,
+    right: IntArray,
+    *,
+    left_field: str,
+    right_field: str,
     jaro_winkler: JaroWinklerCache,
 ) -> Levels:
     """Levels for one name field of the left record against one of the right record."""
@@ -149,6 +166,7 @@ def compare_pairs(
     prepared: PreparedRecords, left: IntArray, right: IntArray, *, jaro_winkler: JaroWinklerCache
 ) -> Comparisons:
     """Every field's level for every pair; first/family are also tried crosswise (a swapped source)."""
+
     def names(lf: str, rf: str) -> Levels:
         return name_levels(prepared, left, right, left_field=lf, right_field=rf, jaro_winkler=jaro_winkler)
 
@@ -156,7 +174,8 @@ def compare_pairs(
     first_x, family_x = names("first", "family"), names("family", "first")
     # Read crosswise only when that is clearly better: both crosswise levels beat the straight sum.
     swapped = (first_x.astype(np.int16) + family_x > first.astype(np.int16) + family + 2) & (
-        np.minimum(first_x, family_x) >= NAME_KEY)
+        np.minimum(first_x, family_x) >= NAME_KEY
+    )
     levels = {
         "first": np.where(swapped, first_x, first).astype(np.int8),
         "father": names("father", "father"),

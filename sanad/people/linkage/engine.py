@@ -15,9 +15,9 @@ from sanad.people.linkage.compare import (
     DOB_DIFFERENT,
     DOB_EXACT,
     ID_DIFFERENT,
+    ID_EQUAL,
     NAME_JW_LOW,
     NAME_KEY,
-    ID_EQUAL,
     NAME_MISSING,
     Comparisons,
     JaroWinklerCache,
@@ -64,7 +64,9 @@ class LinkageResult:
     blocking: list[BlockingStats]
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def review_candidates(self, *, record_ids: Sequence[str], band: tuple[float, float]) -> list[tuple[str, str, float]]:
+    def review_candidates(
+        self, *, record_ids: Sequence[str], band: tuple[float, float]
+    ) -> list[tuple[str, str, float]]:
         """Uncertain pairs (weight within ``band``) for the data stewards' queue, strongest first."""
         w = self.pairs.weights
         picked = np.flatnonzero((w >= band[0]) & (w < band[1]))
@@ -81,8 +83,11 @@ def forbidden_pairs(comparisons: Comparisons, /) -> npt.NDArray[np.bool_]:
     """
     lv = comparisons.levels
     different_ids = lv["national_id"] == ID_DIFFERENT
-    same_line = (lv["father"] >= NAME_KEY) & (lv["family"] >= NAME_KEY) & (
-        (lv["grandfather"] >= NAME_KEY) | (lv["grandfather"] == NAME_MISSING))
+    same_line = (
+        (lv["father"] >= NAME_KEY)
+        & (lv["family"] >= NAME_KEY)
+        & ((lv["grandfather"] >= NAME_KEY) | (lv["grandfather"] == NAME_MISSING))
+    )
     siblings = same_line & (lv["first"] <= NAME_JW_LOW) & (lv["first"] != NAME_MISSING) & (lv["dob"] == DOB_DIFFERENT)
     return different_ids | siblings
 
@@ -90,7 +95,8 @@ def forbidden_pairs(comparisons: Comparisons, /) -> npt.NDArray[np.bool_]:
 def _decision_codes(
     decisions: Sequence[PairDecision], index_of: dict[str, int], size: int
 ) -> tuple[IntArray, IntArray]:
-    matches, non_matches = [], []
+    matches: list[int] = []
+    non_matches: list[int] = []
     for decision in decisions:
         a, b = index_of.get(decision.record_id_a), index_of.get(decision.record_id_b)
         if a is None or b is None or a == b:
@@ -101,8 +107,13 @@ def _decision_codes(
 
 
 def learn_model(
-    prepared: PreparedRecords, comparisons: Comparisons, *, settings: LinkageSettings, jaro_winkler: JaroWinklerCache,
-    fixed_match: npt.NDArray[np.bool_] | None, fixed_non_match: npt.NDArray[np.bool_] | None,
+    prepared: PreparedRecords,
+    comparisons: Comparisons,
+    *,
+    settings: LinkageSettings,
+    jaro_winkler: JaroWinklerCache,
+    fixed_match: npt.NDArray[np.bool_] | None,
+    fixed_non_match: npt.NDArray[np.bool_] | None,
 ) -> MatchModel:
     """Learn m, u and the prior without labels.
 
@@ -117,8 +128,9 @@ def learn_model(
     count = min(settings.random_pairs, max(size * 20, 1000))
     a, b = rng.integers(0, size, count), rng.integers(0, size, count)
     keep = a != b
-    random_levels = compare_pairs(prepared, np.minimum(a, b)[keep], np.maximum(a, b)[keep],
-                                  jaro_winkler=jaro_winkler).levels
+    random_levels = compare_pairs(
+        prepared, np.minimum(a, b)[keep], np.maximum(a, b)[keep], jaro_winkler=jaro_winkler
+    ).levels
     u = level_frequencies(random_levels)
     lv = comparisons.levels
     same_id = lv["national_id"] == ID_EQUAL
@@ -133,9 +145,15 @@ def learn_model(
         ((lv["first"] >= NAME_KEY) & (lv["family"] >= NAME_KEY), ("first", "family")),
         (lv["dob"] == DOB_EXACT, ("dob",)),
     ]
-    return estimate_model_in_sessions(lv, u=u, sessions=sessions, prior=float(np.clip(prior, 1e-12, 0.5)),
-                                      max_iterations=settings.em_iterations,
-                                      fixed_match=fixed_match, fixed_non_match=fixed_non_match)
+    return estimate_model_in_sessions(
+        lv,
+        u=u,
+        sessions=sessions,
+        prior=float(np.clip(prior, 1e-12, 0.5)),
+        max_iterations=settings.em_iterations,
+        fixed_match=fixed_match,
+        fixed_non_match=fixed_non_match,
+    )
 
 
 def term_frequency_adjustment(
@@ -147,14 +165,14 @@ def term_frequency_adjustment(
     key occurs in that field, Σp² the chance two random records agree on any key.
     """
     total = np.zeros(len(left))
-    for field in NAME_FIELDS:
-        keys = prepared.key[field]
+    for name_field in NAME_FIELDS:
+        keys = prepared.key[name_field]
         present = keys[keys >= 0]
         if not len(present):
             continue
         freq = np.bincount(present).astype(np.float64) / len(present)
         collide = float((freq**2).sum())
-        agree = levels[field] >= NAME_KEY
+        agree = levels[name_field] >= NAME_KEY
         value = keys[left[agree]]
         ok = value >= 0
         adjustment = np.zeros(int(agree.sum()))
@@ -164,8 +182,13 @@ def term_frequency_adjustment(
 
 
 def score_prepared(
-    prepared: PreparedRecords, *, pair_codes: IntArray, settings: LinkageSettings, model: MatchModel | None = None,
-    fixed_match: IntArray | None = None, fixed_non_match: IntArray | None = None,
+    prepared: PreparedRecords,
+    *,
+    pair_codes: IntArray,
+    settings: LinkageSettings,
+    model: MatchModel | None = None,
+    fixed_match: IntArray | None = None,
+    fixed_non_match: IntArray | None = None,
 ) -> tuple[ScoredPairs, MatchModel]:
     """Compare the given pairs, learn (or reuse) the model, and weigh every pair."""
     left, right = split_codes(pair_codes, size=prepared.size)
@@ -174,8 +197,14 @@ def score_prepared(
     is_match = np.isin(pair_codes, fixed_match) if fixed_match is not None else None
     is_non_match = np.isin(pair_codes, fixed_non_match) if fixed_non_match is not None else None
     if model is None:
-        model = learn_model(prepared, comparisons, settings=settings, jaro_winkler=jaro_winkler,
-                            fixed_match=is_match, fixed_non_match=is_non_match)
+        model = learn_model(
+            prepared,
+            comparisons,
+            settings=settings,
+            jaro_winkler=jaro_winkler,
+            fixed_match=is_match,
+            fixed_non_match=is_non_match,
+        )
     weights = model.match_weights(comparisons.levels)
     weights += term_frequency_adjustment(prepared, left, comparisons.levels, bounds=settings.term_frequency_bounds)
     weights[forbidden_pairs(comparisons)] = -np.inf
@@ -187,8 +216,12 @@ def score_prepared(
 
 
 def link_records(
-    records: Sequence[PersonRecord], *, decisions: Sequence[PairDecision] = (),
-    settings: LinkageSettings | None = None, model: MatchModel | None = None, progress: Progress | None = None,
+    records: Sequence[PersonRecord],
+    *,
+    decisions: Sequence[PairDecision] = (),
+    settings: LinkageSettings | None = None,
+    model: MatchModel | None = None,
+    progress: Progress | None = None,
 ) -> LinkageResult:
     """Link records into persons. ``decisions`` are reviewers' verdicts and always win.
 
@@ -213,17 +246,25 @@ def link_records(
     must, must_not = _decision_codes(decisions, index_of, size)
     say("blocking")
     pair_codes, blocking = candidate_pairs(
-        prepared, max_block_size=settings.max_block_size, extra_pairs=np.concatenate([must, must_not]))
+        prepared, max_block_size=settings.max_block_size, extra_pairs=np.concatenate([must, must_not])
+    )
     lap("blocking")
     say(f"comparing {len(pair_codes)} candidate pairs")
-    scored, model = score_prepared(prepared, pair_codes=pair_codes, settings=settings, model=model,
-                                   fixed_match=must, fixed_non_match=must_not)
+    scored, model = score_prepared(
+        prepared, pair_codes=pair_codes, settings=settings, model=model, fixed_match=must, fixed_non_match=must_not
+    )
     lap("compare+em")
     say("clustering")
-    labels = cluster(size=size, pair_codes=pair_codes, weights=scored.weights,
-                     match_threshold=settings.match_threshold, average_threshold=settings.average_threshold,
-                     must_link=must)
+    labels = cluster(
+        size=size,
+        pair_codes=pair_codes,
+        weights=scored.weights,
+        match_threshold=settings.match_threshold,
+        average_threshold=settings.average_threshold,
+        must_link=must,
+    )
     lap("cluster")
     n_clusters = int(labels.max()) + 1 if size else 0
-    return LinkageResult(labels=labels, n_clusters=n_clusters, model=model, pairs=scored, blocking=blocking,
-                         seconds=seconds)
+    return LinkageResult(
+        labels=labels, n_clusters=n_clusters, model=model, pairs=scored, blocking=blocking, seconds=seconds
+    )

@@ -66,7 +66,9 @@ def _initial_model() -> MatchModel:
     return MatchModel(m=m, u=u, prior=0.2)
 
 
-def level_frequencies(levels: dict[str, Levels], /, *, mask: npt.NDArray[np.bool_] | None = None) -> dict[str, FloatArray]:
+def level_frequencies(
+    levels: dict[str, Levels], /, *, mask: npt.NDArray[np.bool_] | None = None
+) -> dict[str, FloatArray]:
     """Share of each non-missing level per field (add-half smoothed), e.g. u from random pairs."""
     out = {}
     for name, count in FIELD_LEVEL_COUNTS.items():
@@ -101,9 +103,16 @@ def monotone_m(m: FloatArray, u: FloatArray, /) -> FloatArray:
 
 
 def estimate_model(
-    levels: dict[str, Levels], /, *, max_iterations: int = 100, tolerance: float = 1e-6,
-    initial: MatchModel | None = None, fixed_u: bool = False, fields: tuple[str, ...] | None = None,
-    fixed_match: npt.NDArray[np.bool_] | None = None, fixed_non_match: npt.NDArray[np.bool_] | None = None,
+    levels: dict[str, Levels],
+    /,
+    *,
+    max_iterations: int = 100,
+    tolerance: float = 1e-6,
+    initial: MatchModel | None = None,
+    fixed_u: bool = False,
+    fields: tuple[str, ...] | None = None,
+    fixed_match: npt.NDArray[np.bool_] | None = None,
+    fixed_non_match: npt.NDArray[np.bool_] | None = None,
 ) -> MatchModel:
     """Learn m, u and the prior by EM over the distinct level vectors.
 
@@ -129,8 +138,9 @@ def estimate_model(
     patterns = patterns[:, :-1]
     counts = counts.astype(np.float64)
     model = initial or _initial_model()
-    model = MatchModel(m={k: v.copy() for k, v in model.m.items()}, u={k: v.copy() for k, v in model.u.items()},
-                       prior=model.prior)
+    model = MatchModel(
+        m={k: v.copy() for k, v in model.m.items()}, u={k: v.copy() for k, v in model.u.items()}, prior=model.prior
+    )
     previous = -np.inf
     for iteration in range(1, max_iterations + 1):
         log_m = np.zeros(len(patterns))
@@ -169,9 +179,15 @@ def estimate_model(
 
 
 def estimate_model_in_sessions(
-    levels: dict[str, Levels], /, *, u: dict[str, FloatArray], sessions: list[tuple[npt.NDArray[np.bool_], tuple[str, ...]]],
-    prior: float, max_iterations: int = 100,
-    fixed_match: npt.NDArray[np.bool_] | None = None, fixed_non_match: npt.NDArray[np.bool_] | None = None,
+    levels: dict[str, Levels],
+    /,
+    *,
+    u: dict[str, FloatArray],
+    sessions: list[tuple[npt.NDArray[np.bool_], tuple[str, ...]]],
+    prior: float,
+    max_iterations: int = 100,
+    fixed_match: npt.NDArray[np.bool_] | None = None,
+    fixed_non_match: npt.NDArray[np.bool_] | None = None,
 ) -> MatchModel:
     """EM in sessions, as Splink does: each session takes the pairs that agree on some fields.
 
@@ -187,10 +203,14 @@ def estimate_model_in_sessions(
             continue  # too few pairs to learn from
         fields = tuple(name for name in FIELD_LEVEL_COUNTS if name not in blocked)
         session = estimate_model(
-            {name: values[mask] for name, values in levels.items()}, max_iterations=max_iterations,
-            initial=MatchModel(m=start.m, u=u, prior=0.5), fixed_u=True, fields=fields,
+            {name: values[mask] for name, values in levels.items()},
+            max_iterations=max_iterations,
+            initial=MatchModel(m=start.m, u=u, prior=0.5),
+            fixed_u=True,
+            fields=fields,
             fixed_match=None if fixed_match is None else fixed_match[mask],
-            fixed_non_match=None if fixed_non_match is None else fixed_non_match[mask])
+            fixed_non_match=None if fixed_non_match is None else fixed_non_match[mask],
+        )
         for name in fields:
             learned[name].append(session.m[name])
     m = {name: (np.mean(found, axis=0) if found else start.m[name]) for name, found in learned.items()}

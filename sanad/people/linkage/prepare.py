@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sanad.people.names import is_arabic, normalise_family_name, normalise_given_name, token_key
 from sanad.people.linkage.records import PersonRecord
+from sanad.people.names import is_arabic, normalise_family_name, normalise_given_name, token_key
 
 NAME_FIELDS = ("first", "father", "grandfather", "family")
 MISSING = -1
@@ -134,12 +134,23 @@ def prepare_records(records: Sequence[PersonRecord], /) -> PreparedRecords:
     latin = np.array([not is_arabic(s) for s in strings], dtype=np.bool_)
     key_code = np.array([key_coder.code(token_key(s)) for s in strings], dtype=np.int64)
     vocabulary = Vocabulary(strings=strings, latin=latin, key_code=key_code, keys=key_coder.strings)
-    key = {f: np.where(norm[f] >= 0, key_code[np.maximum(norm[f], 0)] if len(strings) else MISSING, MISSING)
-           for f in NAME_FIELDS}
+    key = {
+        f: np.where(norm[f] >= 0, key_code[np.maximum(norm[f], 0)] if len(strings) else MISSING, MISSING)
+        for f in NAME_FIELDS
+    }
     return PreparedRecords(
-        size=n, raw=raw, norm=norm, key=key, vocabulary=vocabulary, sex=sex,
-        dob_days=dob_days, dob_year=dob_year, dob_estimated=dob_estimated,
-        nid_code=nid_code, nid_digits=_digit_matrix(nid_strings), phone_code=phone_code,
+        size=n,
+        raw=raw,
+        norm=norm,
+        key=key,
+        vocabulary=vocabulary,
+        sex=sex,
+        dob_days=dob_days,
+        dob_year=dob_year,
+        dob_estimated=dob_estimated,
+        nid_code=nid_code,
+        nid_digits=_digit_matrix(nid_strings),
+        phone_code=phone_code,
     )
 
 
@@ -147,7 +158,10 @@ def _digit_matrix(values: list[str]) -> npt.NDArray[np.uint8]:
     """Right-aligned digit matrix so IDs of equal length line up digit by digit."""
     width = max((len(v) for v in values), default=1) or 1
     padded = "".join(v.rjust(width, "x") for v in values).encode("ascii")
-    matrix = np.frombuffer(padded, dtype=np.uint8).reshape(len(values), width).copy() if values else \
-        np.zeros((0, width), dtype=np.uint8)
+    matrix = (
+        np.frombuffer(padded, dtype=np.uint8).reshape(len(values), width).copy()
+        if values
+        else np.zeros((0, width), dtype=np.uint8)
+    )
     matrix[matrix == ord("x")] = 255
     return matrix

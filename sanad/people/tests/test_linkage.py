@@ -7,11 +7,18 @@ import numpy as np
 from sanad.people.linkage import LinkageSettings, PairDecision, PersonRecord, link_records
 from sanad.people.linkage.blocking import pairs_within_blocks
 from sanad.people.linkage.clustering import cluster
-from sanad.people.linkage.compare import NAME_DIFFERENT, NAME_EXACT, NAME_KEY, NAME_NORM, JaroWinklerCache, compare_pairs
+from sanad.people.linkage.compare import (
+    NAME_DIFFERENT,
+    NAME_EXACT,
+    NAME_KEY,
+    NAME_NORM,
+    JaroWinklerCache,
+    compare_pairs,
+)
 from sanad.people.linkage.fellegi_sunter import monotone_m
 from sanad.people.linkage.prepare import prepare_records
-from sanad.people.synthetic import generate_records
 from sanad.people.person_file import parse_dob
+from sanad.people.synthetic import generate_records
 
 FAMILY = [("Ali", "حسن", "علي", "الشمري"), ("Omar", "خالد", "سعيد", "الكعبي"), ("Sara", "ناصر", "فهد", "النعيمي")]
 
@@ -22,10 +29,20 @@ def _background(count: int = 300) -> list[PersonRecord]:
     out = []
     for row in rows:
         dob, estimated, _ = parse_dob(row["dob"])
-        out.append(PersonRecord(record_id=row["record_id"], sex=row["sex"], first=row["first_name"] or row["full_name"],
-                                father=row["father_name"], grandfather=row["grandfather_name"],
-                                family=row["family_name"], dob=dob, dob_is_estimated=estimated,
-                                national_id=row["national_id"], phone=row["phone"]))
+        out.append(
+            PersonRecord(
+                record_id=row["record_id"],
+                sex=row["sex"],
+                first=row["first_name"] or row["full_name"],
+                father=row["father_name"],
+                grandfather=row["grandfather_name"],
+                family=row["family_name"],
+                dob=dob,
+                dob_is_estimated=estimated,
+                national_id=row["national_id"],
+                phone=row["phone"],
+            )
+        )
     return out
 
 
@@ -76,11 +93,28 @@ def test_monotone_m_forbids_disagreement_being_evidence_of_a_match() -> None:
 def test_duplicates_linked_across_scripts() -> None:
     records = [
         *_background(),
-        PersonRecord("x1", sex="f", first="فاطمة", father="أحمد", grandfather="علي", family="الشمري",
-                     dob=dt.date(1990, 5, 1), national_id="123456789"),
+        PersonRecord(
+            "x1",
+            sex="f",
+            first="فاطمة",
+            father="أحمد",
+            grandfather="علي",
+            family="الشمري",
+            dob=dt.date(1990, 5, 1),
+            national_id="123456789",
+        ),
         PersonRecord("x2", sex="f", first="Fatima", father="Ahmed", family="Al-Shammari", dob=dt.date(1990, 5, 1)),
-        PersonRecord("x3", sex="f", first="فاطمه", father="احمد", grandfather="على", family="شمري",
-                     dob=dt.date(1990, 1, 1), dob_is_estimated=True, national_id="123456780"),
+        PersonRecord(
+            "x3",
+            sex="f",
+            first="فاطمه",
+            father="احمد",
+            grandfather="على",
+            family="شمري",
+            dob=dt.date(1990, 1, 1),
+            dob_is_estimated=True,
+            national_id="123456780",
+        ),
     ]
     labels = _labels(records)
     assert labels["x1"] == labels["x2"] == labels["x3"]
@@ -88,10 +122,23 @@ def test_duplicates_linked_across_scripts() -> None:
 
 def test_siblings_stay_apart_even_with_a_shared_phone() -> None:
     siblings = [
-        PersonRecord(f"s{n}", sex="m", first=first, father=father, grandfather=grand, family=family,
-                     dob=dt.date(1980 + 3 * n, 3, 1), phone="39991234")
+        PersonRecord(
+            f"s{n}",
+            sex="m",
+            first=first,
+            father=father,
+            grandfather=grand,
+            family=family,
+            dob=dt.date(1980 + 3 * n, 3, 1),
+            phone="39991234",
+        )
         for n, (first, father, grand, family) in enumerate(
-            [("خالد", "محمد", "سعيد", "المنصوري"), ("وليد", "محمد", "سعيد", "المنصوري"), ("Faisal", "Mohammed", "Said", "Al Mansouri")])
+            [
+                ("خالد", "محمد", "سعيد", "المنصوري"),
+                ("وليد", "محمد", "سعيد", "المنصوري"),
+                ("Faisal", "Mohammed", "Said", "Al Mansouri"),
+            ]
+        )
     ]
     labels = _labels([*_background(), *siblings])
     assert len({labels[s.record_id] for s in siblings}) == 3
@@ -99,10 +146,26 @@ def test_siblings_stay_apart_even_with_a_shared_phone() -> None:
 
 def test_different_national_ids_never_merge() -> None:
     twins = [
-        PersonRecord("t1", sex="m", first="Omar", father="Khalid", family="Al-Kaabi", dob=dt.date(1999, 1, 1),
-                     national_id="111222333", phone="35550000"),
-        PersonRecord("t2", sex="m", first="عمر", father="خالد", family="الكعبي", dob=dt.date(1999, 1, 1),
-                     national_id="999888777", phone="35550000"),
+        PersonRecord(
+            "t1",
+            sex="m",
+            first="Omar",
+            father="Khalid",
+            family="Al-Kaabi",
+            dob=dt.date(1999, 1, 1),
+            national_id="111222333",
+            phone="35550000",
+        ),
+        PersonRecord(
+            "t2",
+            sex="m",
+            first="عمر",
+            father="خالد",
+            family="الكعبي",
+            dob=dt.date(1999, 1, 1),
+            national_id="999888777",
+            phone="35550000",
+        ),
     ]
     labels = _labels([*_background(), *twins])
     assert labels["t1"] != labels["t2"]
@@ -140,8 +203,13 @@ def test_cluster_average_linkage_rejects_weakly_supported_merge() -> None:
     pairs = {(0, 1): 20.0, (2, 3): 20.0, (1, 2): 10.0, (0, 2): -30.0, (0, 3): -30.0, (1, 3): -30.0}
     codes = np.array([a * size + b for a, b in pairs], dtype=np.int64)
     order = np.argsort(codes)
-    labels = cluster(size=size, pair_codes=codes[order], weights=np.array(list(pairs.values()))[order],
-                     match_threshold=0.0, average_threshold=0.0)
+    labels = cluster(
+        size=size,
+        pair_codes=codes[order],
+        weights=np.array(list(pairs.values()))[order],
+        match_threshold=0.0,
+        average_threshold=0.0,
+    )
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
 
 
@@ -153,12 +221,20 @@ def test_accuracy_on_generated_records() -> None:
 
         dob, estimated, _ = parse_dob(row["dob"])
         chain = parse_name_chain(row["full_name"]) if row["full_name"] else None
-        records.append(PersonRecord(
-            record_id=row["record_id"], sex=row["sex"],
-            first=chain.first if chain else row["first_name"], father=chain.father if chain else row["father_name"],
-            grandfather=chain.grandfather if chain else row["grandfather_name"],
-            family=chain.family if chain else row["family_name"],
-            dob=dob, dob_is_estimated=estimated, national_id=row["national_id"], phone=row["phone"]))
+        records.append(
+            PersonRecord(
+                record_id=row["record_id"],
+                sex=row["sex"],
+                first=chain.first if chain else row["first_name"],
+                father=chain.father if chain else row["father_name"],
+                grandfather=chain.grandfather if chain else row["grandfather_name"],
+                family=chain.family if chain else row["family_name"],
+                dob=dob,
+                dob_is_estimated=estimated,
+                national_id=row["national_id"],
+                phone=row["phone"],
+            )
+        )
     result = link_records(records, settings=LinkageSettings())
     truth = {record_id: person for record_id, person, _ in generated.truth}
     labels = result.labels.tolist()
@@ -171,7 +247,7 @@ def test_accuracy_on_generated_records() -> None:
 
     same_true = sum(n * (n - 1) // 2 for n in Counter(truth.values()).values())
     same_found = sum(n * (n - 1) // 2 for n in Counter(labels).values())
-    both = sum(n * (n - 1) // 2 for n in Counter((truth[i], l) for i, l in zip(ids, labels, strict=True)).values())
+    both = sum(n * (n - 1) // 2 for n in Counter((truth[i], lab) for i, lab in zip(ids, labels, strict=True)).values())
     precision, recall = both / same_found, both / same_true
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.93, (precision, recall)

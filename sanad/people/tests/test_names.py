@@ -5,7 +5,9 @@ import pytest
 from sanad.people import names
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("أحمد", "احمد"), ("إبراهيم", "ابراهيم"), ("آمنة", "امنة"), ("ٱلله", "الله")])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("أحمد", "احمد"), ("إبراهيم", "ابراهيم"), ("آمنة", "امنة"), ("ٱلله", "الله")]
+)
 def test_fold_alef(raw: str, expected: str) -> None:
     assert names.fold_alef(raw) == expected
 
@@ -107,17 +109,35 @@ def test_latin_din_suffix() -> None:
         assert names.normalise_given_name(raw) == "nuraldin"
 
 
-@pytest.mark.parametrize(("arabic", "latin"), [
-    ("محمد", "Mohammed"), ("محمد", "Muhammad"), ("أحمد", "Ahmed"), ("فاطمة", "Fatima"), ("يوسف", "Yousef"),
-    ("وليد", "Waleed"), ("صالح", "Saleh"), ("خالد", "Khalid"), ("عبد الله", "Abdullah"),
-    ("عبدالرحمن", "Abdul Rahman"), ("مصطفى", "Moustafa"), ("حسين", "Hussein"), ("شيماء", "Shaimaa"),
-    ("جمال", "Gamal"), ("عيسى", "Issa"), ("إبراهيم", "Ebrahim"), ("أبو بكر", "Abu Bakr"),
-])
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("محمد", "Mohammed"),
+        ("محمد", "Muhammad"),
+        ("أحمد", "Ahmed"),
+        ("فاطمة", "Fatima"),
+        ("يوسف", "Yousef"),
+        ("وليد", "Waleed"),
+        ("صالح", "Saleh"),
+        ("خالد", "Khalid"),
+        ("عبد الله", "Abdullah"),
+        ("عبدالرحمن", "Abdul Rahman"),
+        ("مصطفى", "Moustafa"),
+        ("حسين", "Hussein"),
+        ("شيماء", "Shaimaa"),
+        ("جمال", "Gamal"),
+        ("عيسى", "Issa"),
+        ("إبراهيم", "Ebrahim"),
+        ("أبو بكر", "Abu Bakr"),
+    ],
+)
 def test_cross_script_key(arabic: str, latin: str) -> None:
     assert names.name_key(arabic) == names.name_key(latin)
 
 
-@pytest.mark.parametrize(("arabic", "latin"), [("المنصوري", "Al Mansouri"), ("آل خليفة", "Alkhalifa"), ("الشمري", "Ash-Shammari")])
+@pytest.mark.parametrize(
+    ("arabic", "latin"), [("المنصوري", "Al Mansouri"), ("آل خليفة", "Alkhalifa"), ("الشمري", "Ash-Shammari")]
+)
 def test_cross_script_family_key(arabic: str, latin: str) -> None:
     assert names.name_key(arabic, family=True) == names.name_key(latin, family=True)
 
@@ -127,14 +147,17 @@ def test_cross_script_key_separates_different_names() -> None:
     assert names.name_key("Ahmed") != names.name_key("Hamza")
 
 
-@pytest.mark.parametrize(("full", "expected"), [
-    ("خالد محمد", ("خالد", "", "", "محمد")),
-    ("خالد محمد المنصوري", ("خالد", "محمد", "", "المنصوري")),
-    ("محمد بن عبد الله آل خليفة", ("محمد", "عبدالله", "", "الخليفه")),
-    ("فاطمة بنت أحمد علي الشمري", ("فاطمه", "احمد", "علي", "الشمري")),
-    ("خالد محمد سعيد علي المنصوري", ("خالد", "محمد", "سعيد", "المنصوري")),
-    ("Mohammed bin Abdullah Al Khalifa", ("mohamed", "abdala", "", "al-khalifa")),
-])
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        ("خالد محمد", ("خالد", "", "", "محمد")),
+        ("خالد محمد المنصوري", ("خالد", "محمد", "", "المنصوري")),
+        ("محمد بن عبد الله آل خليفة", ("محمد", "عبدالله", "", "الخليفه")),
+        ("فاطمة بنت أحمد علي الشمري", ("فاطمه", "احمد", "علي", "الشمري")),
+        ("خالد محمد سعيد علي المنصوري", ("خالد", "محمد", "سعيد", "المنصوري")),
+        ("Mohammed bin Abdullah Al Khalifa", ("mohamed", "abdala", "", "al-khalifa")),
+    ],
+)
 def test_parse_name_chain(full: str, expected: tuple[str, str, str, str]) -> None:
     chain = names.parse_name_chain(full)
     assert (chain.first, chain.father, chain.grandfather, chain.family) == expected

@@ -28,6 +28,8 @@ def test_generator_varies_scripts_and_fields() -> None:
 
 def test_generate_person_file_command(tmp_path: Path) -> None:
     output, truth = tmp_path / "people.csv", tmp_path / "truth.csv"
-    call_command("generate_person_file", "--records", "50", "--seed", "1", "--output", str(output), "--truth", str(truth))
+    call_command(
+        "generate_person_file", "--records", "50", "--seed", "1", "--output", str(output), "--truth", str(truth)
+    )
     assert output.read_text(encoding="utf-8").startswith("record_id,")
     assert truth.read_text(encoding="utf-8").splitlines()[0] == "record_id,person_id,script"

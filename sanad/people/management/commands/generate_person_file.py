@@ -12,7 +12,7 @@ from sanad.people.synthetic import generate_records, write_generated_file
 
 class Command(BaseCommand):
     help = "Write a synthetic person CSV (and the true person of each record) for linkage tests."
-    requires_system_checks: list[str] = []  # type: ignore[assignment]  # no database needed
+    requires_system_checks: list[str] = []  # no database needed
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--records", type=int, required=True)

@@ -18,7 +18,7 @@ from sanad.people.person_file import PersonFileRefused, read_person_file
 
 class Command(BaseCommand):
     help = "Link person records in a CSV file into persons; writes record_id,cluster_id. Needs no database."
-    requires_system_checks: list[str] = []  # type: ignore[assignment]  # the checks would open a DB connection
+    requires_system_checks: list[str] = []  # the checks would open a DB connection
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path, help="where to write record_id,cluster_id")
         parser.add_argument("--max-block-size", type=int, default=LinkageSettings().max_block_size)
 
-    def handle(self, *args: Any, input: Path, output: Path, max_block_size: int, **options: Any) -> None:  # noqa: A002
+    def handle(self, *args: Any, input: Path, output: Path, max_block_size: int, **options: Any) -> None:
         started = time.perf_counter()
         interactive = sys.stdout.isatty() and getattr(self.stdout, "_out", sys.stdout) is sys.stdout
 
@@ -41,21 +41,25 @@ class Command(BaseCommand):
             person_file = read_person_file(input)
         except PersonFileRefused as refused:
             raise CommandError(f"{input}: refused at line {refused.line}: {refused.reason}; nothing written") from None
-        result = link_records(person_file.records, settings=LinkageSettings(max_block_size=max_block_size),
-                              progress=progress)
+        result = link_records(
+            person_file.records, settings=LinkageSettings(max_block_size=max_block_size), progress=progress
+        )
         progress(f"writing {output}")
-        self._write_atomically(output, [(r.record_id, int(c)) for r, c in zip(
-            person_file.records, result.labels.tolist(), strict=True)])
+        self._write_atomically(
+            output, [(r.record_id, int(c)) for r, c in zip(person_file.records, result.labels.tolist(), strict=True)]
+        )
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"records: {len(person_file.records)}, clusters: {result.n_clusters}, "
-            f"malformed dates read as missing: {len(person_file.malformed_dates)}, seconds: {seconds:.1f}")
+            f"malformed dates read as missing: {len(person_file.malformed_dates)}, seconds: {seconds:.1f}"
+        )
 
     @staticmethod
     def _write_atomically(output: Path, rows: list[tuple[str, int]]) -> None:
         """Write beside the target and rename, so a failure never leaves a partial output."""
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-            "w", encoding="utf-8", newline="", dir=output.parent or Path("."), prefix=f".{output.name}.", delete=False)
+            "w", encoding="utf-8", newline="", dir=output.parent or Path("."), prefix=f".{output.name}.", delete=False
+        )
         try:
             with handle:
                 writer = csv.writer(handle)
