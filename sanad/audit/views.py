@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanad.access.actor import actor_from_request
 from sanad.access.policy import Denied, require
+from sanad.accounts.stepup import require_recent_auth
 from sanad.audit.forms import AuditFilterForm
 from sanad.audit.selectors import audit_event_list
 from sanad.audit.services import audit_record
@@ -57,6 +58,7 @@ class _Echo:
 
 
 @login_required
+@require_recent_auth()
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     actor = actor_from_request(request)
     try:

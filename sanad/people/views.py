@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from sanad.access.actor import actor_from_request
 from sanad.access.policy import Denied, can, require
 from sanad.access.services import break_glass, unseal
+from sanad.accounts.stepup import require_recent_auth
 from sanad.audit.selectors import record_access_log
 from sanad.people import selectors, services
 from sanad.people.forms import ConfidentialityForm, MatchForm, PersonForm, ReasonForm
@@ -100,6 +101,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_recent_auth()
 def person_open(request: HttpRequest, pk: int, how: str) -> HttpResponse:
     if how not in ("unseal", "break-glass"):
         raise Http404
@@ -118,6 +120,7 @@ def person_open(request: HttpRequest, pk: int, how: str) -> HttpResponse:
 
 
 @login_required
+@require_recent_auth()
 def person_confidentiality(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     person = selectors.person_get(actor=actor, pk=pk, action="person.set_confidentiality")

@@ -47,6 +47,21 @@ def test_export_is_a_csv_of_the_filtered_events(client: Client) -> None:
     assert len(lines) == 3 and all(",case.view," in line for line in lines[1:])
 
 
+def test_bulk_export_needs_a_recent_full_sign_in(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from sanad.accounts import sessions
+
+    auditor = member(Role.AUDITOR)
+    client.login(username=auditor.user.username, password=TEST_PASSWORD)
+    later = time.time() + 301
+    monkeypatch.setattr(sessions, "now", lambda: later)
+    response = client.get("/audit/export.csv", {"action": "case."})
+    assert response.status_code == 302
+    assert response.url == "/login/confirm/?next=%2Faudit%2Fexport.csv%3Faction%3Dcase."
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.AUDITOR])
 def test_everyone_else_is_refused_and_the_refusal_is_audited(client: Client, role: str) -> None:
     seed()

@@ -238,3 +238,27 @@ def test_units_fixture_sanity(world: dict[str, Any]) -> None:
     units: dict[str, Unit] = world["units"]
     assert units["same_unit"].institution_id == units["same_institution"].institution_id
     assert units["other_institution"].institution_id != units["same_unit"].institution_id
+
+
+@pytest.mark.parametrize("how", ["break-glass", "unseal", "confidentiality"])
+def test_opening_or_sealing_needs_a_recent_full_sign_in(
+    world: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    import time
+
+    from sanad.accounts import sessions
+
+    person = world["people"]["sealed" if how == "unseal" else "normal"]
+    unit = world["units"]["other_institution" if how == "break-glass" else "same_unit"]
+    m = member(Role.SUPERVISOR, unit=unit)
+    m.may_break_glass = True
+    m.save()
+    client.login(username=m.user.username, password=TEST_PASSWORD)
+    before = snapshot(person)
+    later = time.time() + 301
+    monkeypatch.setattr(sessions, "now", lambda: later)
+    data = {"reason": "Court order 2026/77 requires the file", "level": "sealed"}
+    response = client.post(f"/people/{person.pk}/{how}/", data)
+    assert response.status_code == 302 and response.url.startswith("/login/confirm/")
+    assert snapshot(person) == before
+    assert not AuditEvent.objects.filter(action__in=["person.break_glass", "person.unseal"]).exists()
