@@ -24,12 +24,12 @@ def session_cookie_and_queries(url: str, paths: list[str]) -> tuple[str, dict[st
 
     from sanad.accounts.models import User
     from sanad.institutions.models import Membership, Unit
+    from sanad.testing.auth import sign_in
 
     user, _ = User.objects.get_or_create(username="bench-intake")
     unit = Unit.objects.get(institution__code="police-muharraq", code="fpo")
     Membership.objects.get_or_create(user=user, unit=unit, role="intake_officer", is_active=True)
-    client = Client()
-    client.force_login(user)
+    client = sign_in(Client(), user)  # password and second factor, as a real user's session
     counts = {}
     for path in paths:
         client.get(path)

@@ -102,7 +102,7 @@ def server(
     proc = subprocess.Popen(
         [
             os.path.join(os.path.dirname(PYTHON), "gunicorn"),
-            "sanad.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
