@@ -19,14 +19,14 @@ from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from sanad.accounts.middleware import redirect_to
 from sanad.accounts.sessions import seconds_since_full_authentication
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def has_recent_auth(request: HttpRequest, max_age_seconds: int | None = None) -> bool:
@@ -57,7 +57,7 @@ def require_recent_auth(max_age_seconds: int | None = 300) -> Callable[[V], V]:
 
     def decorator(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_recent_auth(request, max_age_seconds):
