@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
+from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 
 router = DefaultRouter()
@@ -11,6 +12,7 @@ router.register("sectors", views.SectorViewSet, basename="sector")
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("persons", PersonViewSet, basename="person")
+router.register("notices", NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

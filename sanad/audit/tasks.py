@@ -14,8 +14,13 @@ logger = logging.getLogger(__name__)
 @app.task(queue="housekeeping", queueing_lock="verify_audit", pass_context=False)
 @releases_db_connection
 def verify_audit_chains(timestamp: int | None = None) -> int:
-    """Hourly: recompute every chain; a break is logged at CRITICAL for the operators' alerting."""
+    """Hourly: recompute every chain; a break is logged at CRITICAL for the operators' alerting and
+    every auditor gets a notice."""
+    from sanad.notices.models import NoticeKind
+    from sanad.notices.services import auditors, notify
+
     _, breaks = verify_all()
     for broken in breaks:
         logger.critical("audit trail broken: %s", broken)
+        notify(recipients=auditors(), kind=NoticeKind.AUDIT_BROKEN, params={"problem": str(broken)})
     return len(breaks)

@@ -16,4 +16,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "acting_membership": membership,
         "nav_items": items_for(role),
         "role_description": ROLE_DESCRIPTIONS.get(role or "", ""),
+        # A callable: the count query runs only when a page shows the inbox link.
+        "unread_notices": lambda: _unread_notices(request),
     }
+
+
+def _unread_notices(request: HttpRequest) -> int:
+    if not request.user.is_authenticated:
+        return 0
+    from sanad.notices.models import Notice
+
+    return Notice.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()

@@ -107,11 +107,11 @@ def test_institution_directory_issues_a_fixed_number_of_queries(client: Client, 
     m = member(Role.INTAKE_OFFICER)
     client.login(username=m.user.username, password=TEST_PASSWORD)
     client.get("/institutions/")
-    # Session, user, second-factor device, session registry, membership, then the page's own five.
-    with django_assert_num_queries(10):
+    # Session, user, second-factor device, session registry, membership, unread notices, then the page's own five.
+    with django_assert_num_queries(11):
         assert client.get("/institutions/").status_code == 200
     for _ in range(30):
         UnitFactory(institution=InstitutionFactory(country=m.unit.institution.country))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/institutions/")
     assert response.status_code == 200 and len(response.context["page"].object_list) == 25

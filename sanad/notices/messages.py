@@ -1,0 +1,36 @@
+"""How each kind of notice reads, in the reader's language, from identifiers only."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sanad.notices.models import Notice, NoticeKind
+
+
+def notice_text(notice: Notice) -> str:
+    p = notice.params
+    if notice.kind == NoticeKind.RECORD_OPENED_BREAK_GLASS:
+        return _(
+            "%(user)s (%(unit)s) opened record %(object)s of your unit by break-glass until %(until)s. "
+            "The stated reason is in the record's access log."
+        ) % _with_object(notice, p)
+    if notice.kind == NoticeKind.RECORD_OPENED_UNSEAL:
+        return _(
+            "%(user)s (%(unit)s) unsealed record %(object)s until %(until)s. "
+            "The stated reason is in the record's access log."
+        ) % _with_object(notice, p)
+    if notice.kind == NoticeKind.AUDIT_BROKEN:
+        return _("The audit trail failed verification: %(problem)s. Run verify_audit and investigate.") % {
+            "problem": p.get("problem", "")
+        }
+    return str(notice.get_kind_display())
+
+
+def _with_object(notice: Notice, p: dict[str, str]) -> dict[str, str]:
+    return {
+        "user": p.get("user", ""),
+        "unit": p.get("unit_en" if (get_language() or "ar").startswith("en") else "unit_ar", ""),
+        "object": f"{notice.object_type}:{notice.object_id}",
+        "until": p.get("until", ""),
+    }
