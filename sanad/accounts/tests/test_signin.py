@@ -147,6 +147,13 @@ def test_recovery_code_works_once() -> None:
     assert "mfa-error" in again.post("/login/verify/", {"code": code}).content.decode()
 
 
+def test_recovery_codes_are_stored_only_as_keyed_hashes() -> None:
+    m = member(Role.CASE_WORKER)
+    codes = [c.replace("-", "") for c in issue_recovery_codes(m.user)]
+    stored = set(StaticToken.objects.filter(device__user=m.user).values_list("token", flat=True))
+    assert len(stored) == 10 and not stored & set(codes)
+
+
 def test_session_key_changes_at_each_sign_in_step() -> None:
     m = member(Role.CASE_WORKER)
     device = give_totp_device(m.user)
