@@ -10,6 +10,7 @@ from django.db import transaction
 from sanad.access.actor import Actor
 from sanad.access.models import Confidentiality
 from sanad.access.policy import require
+from sanad.audit.history import history_context
 from sanad.audit.services import audit_record
 from sanad.crypto.blind_index import blind_index
 from sanad.people.models import IdentityDocument, Person
@@ -72,7 +73,7 @@ def person_register(*, actor: Actor, data: PersonInput) -> Person:
     membership = actor.membership
     if membership is None:  # require() has already refused; this narrows the type
         raise ValueError("no acting membership")
-    with transaction.atomic():
+    with transaction.atomic(), history_context(actor):
         person = Person(owner_unit=membership.unit, created_by=actor.user, country=membership.unit.institution.country)
         _apply(person, data)
         person.save()
@@ -97,7 +98,7 @@ def person_register(*, actor: Actor, data: PersonInput) -> Person:
 
 def person_update(*, actor: Actor, person: Person, data: PersonInput) -> Person:
     require(actor, "person.edit", person)
-    with transaction.atomic():
+    with transaction.atomic(), history_context(actor):
         locked = Person.objects.select_for_update().get(pk=person.pk)
         changed = _apply(locked, data)
         if changed:
@@ -116,7 +117,7 @@ def person_set_confidentiality(*, actor: Actor, person: Person, level: str, reas
     if level not in Confidentiality.values:
         raise ValueError(f"unknown confidentiality level {level!r}")
     require(actor, "person.set_confidentiality", person)
-    with transaction.atomic():
+    with transaction.atomic(), history_context(actor):
         before = person.confidentiality
         Person.objects.filter(pk=person.pk).update(confidentiality=level)
         person.confidentiality = level

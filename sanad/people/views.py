@@ -11,10 +11,27 @@ from sanad.access.actor import actor_from_request
 from sanad.access.policy import Denied, can, require
 from sanad.access.services import break_glass, unseal
 from sanad.accounts.stepup import require_recent_auth
+from sanad.audit.history import row_history
 from sanad.audit.selectors import record_access_log
 from sanad.people import selectors, services
 from sanad.people.forms import ConfidentialityForm, MatchForm, PersonForm, ReasonForm
 from sanad.people.matching import Match, find_candidates
+
+# What a person's row history shows; search keys and bookkeeping columns are not part of it.
+HISTORY_FIELDS = (
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "latin_name",
+    "sex",
+    "date_of_birth",
+    "dob_is_estimated",
+    "nationality",
+    "phones",
+    "address",
+    "confidentiality",
+)
 
 
 @login_required
@@ -78,12 +95,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if readable:
         show_log = actor.has_role("supervisor") and person.owner_unit_id == actor.unit_id
         log = list(record_access_log(object_type="people.person", object_id=pk)[:50]) if show_log else None
+        history = row_history(person, fields=HISTORY_FIELDS) if show_log else None
         return render(
             request,
             "people/detail.html",
             {
                 "person": person,
                 "access_log": log,
+                "history": history,
                 "may_edit": can(actor, "person.edit", person),
                 "may_set_confidentiality": can(actor, "person.set_confidentiality", person),
             },

@@ -262,3 +262,21 @@ def test_opening_or_sealing_needs_a_recent_full_sign_in(
     assert response.status_code == 302 and response.url.startswith("/login/confirm/")
     assert snapshot(person) == before
     assert not AuditEvent.objects.filter(action__in=["person.break_glass", "person.unseal"]).exists()
+
+
+def test_owner_supervisor_sees_past_states_and_who_changed_them(world: dict[str, Any], client: Client) -> None:
+    from sanad.people.services import person_update
+
+    person = world["people"]["normal"]
+    editor = member(Role.CASE_WORKER, unit=world["units"]["same_unit"], username="editor")
+    data = PersonInput(first_name="فاطمة", family_name="الحداد", phones="36009999", address="المحرق")
+    person_update(actor=Actor(user=editor.user, membership=editor), person=person, data=data)
+    supervisor = member(Role.SUPERVISOR, unit=world["units"]["same_unit"])
+    client.login(username=supervisor.user.username, password=TEST_PASSWORD)
+    html = client.get(f"/people/{person.pk}/").content.decode()
+    history = html[html.index('data-testid="row-history"') :]
+    assert "<del>36001234</del> → <ins>36009999</ins>" in history
+    assert "editor" in history and "registrar" in history
+    worker = member(Role.CASE_WORKER, unit=world["units"]["same_unit"])
+    client.login(username=worker.user.username, password=TEST_PASSWORD)
+    assert 'data-testid="row-history"' not in client.get(f"/people/{person.pk}/").content.decode()
