@@ -24,22 +24,7 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "first_name",
-            "father_name",
-            "grandfather_name",
-            "family_name",
-            "latin_name",
-            "sex",
-            "date_of_birth",
-            "dob_is_estimated",
-            "nationality",
-            "phones",
-            "address",
-            "confidentiality",
-            "owner_unit",
-        ]
+        fields = ["id", *services.CHANGED_FIELDS, "confidentiality", "owner_unit"]
 
 
 class PersonListSerializer(serializers.ModelSerializer[Person]):

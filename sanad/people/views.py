@@ -18,20 +18,7 @@ from sanad.people.forms import ConfidentialityForm, MatchForm, PersonForm, Reaso
 from sanad.people.matching import Match, find_candidates
 
 # What a person's row history shows; search keys and bookkeeping columns are not part of it.
-HISTORY_FIELDS = (
-    "first_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "latin_name",
-    "sex",
-    "date_of_birth",
-    "dob_is_estimated",
-    "nationality",
-    "phones",
-    "address",
-    "confidentiality",
-)
+HISTORY_FIELDS = (*services.CHANGED_FIELDS, "confidentiality")
 
 
 @login_required
