@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sanad.core",
     "sanad.api",
     "sanad.people",
+    "sanad.taxonomy",
 ]
 
 MIDDLEWARE = [
