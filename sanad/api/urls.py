@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
 from sanad.people.api import PersonViewSet
+from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
 router.register("governorates", views.GovernorateViewSet, basename="governorate")
@@ -11,9 +12,15 @@ router.register("sectors", views.SectorViewSet, basename="sector")
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("persons", PersonViewSet, basename="person")
+router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "definitions/current/",
+        DefinitionVersionViewSet.as_view({"get": "current"}),
+        name="definitions-current",
+    ),
     path("", include(router.urls)),
 ]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from sanad.taxonomy.models import Code, DefinitionVersion, Recode
+from django.utils.translation import get_language
+
+from sanad.taxonomy.models import Code, CodeList, DefinitionVersion, Recode
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class CodeData:
     @property
     def key(self) -> tuple[str, str]:
         return (self.list, self.code)
+
+    @property
+    def list_label(self) -> str:
+        return str(CodeList(self.list).label) if self.list in CodeList.values else self.list
+
+    @property
+    def label(self) -> str:
+        english = (get_language() or "ar").startswith("en")
+        return (self.label_en or self.label_ar) if english else self.label_ar
 
     def values(self) -> dict[str, Any]:
         """The model fields, for creating or comparing a ``Code`` row."""

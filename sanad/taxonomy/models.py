@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sanad.taxonomy.reference import GBVIMS_TYPES, ICCS_CODES, Reference
+
 
 class CodeList(models.TextChoices):
     VIOLENCE_TYPE = "violence_type", _("Violence types")
@@ -126,6 +128,14 @@ class Code(models.Model):
         """The label in the active language; Arabic first (and Arabic when no English one exists)."""
         english = (get_language() or "ar").startswith("en")
         return (self.label_en or self.label_ar) if english else self.label_ar
+
+    @property
+    def gbvims_reference(self) -> Reference | None:
+        return GBVIMS_TYPES.get(self.gbvims_type)
+
+    @property
+    def iccs_reference(self) -> Reference | None:
+        return ICCS_CODES.get(self.iccs_code)
 
     @property
     def definition(self) -> str:

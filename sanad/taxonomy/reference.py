@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
 
 @dataclass(frozen=True)
 class Reference:
     code: str
     label_ar: str
     label_en: str
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "ar").startswith("en") else self.label_ar
 
 
 NON_GBV = "non_gbv"

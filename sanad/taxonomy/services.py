@@ -144,8 +144,11 @@ def recode_declare(*, actor: Actor, version: DefinitionVersion, data: RecodeData
             from_code=data.from_code,
             defaults={"to_code": data.to_code, "kind": data.kind},
         )
-        if data.kind != "retire":
-            Code.objects.filter(version=version, list=data.list, code=data.from_code).delete()
+        earlier_code = Code.objects.filter(version=version, list=data.list, code=data.from_code)
+        if data.kind == "retire":
+            earlier_code.update(active=False)
+        else:
+            earlier_code.delete()
         _audit(actor, "definitions.recode", version, **data.values())
     return recode
 
