@@ -101,7 +101,7 @@ def test_a_bad_version_is_refused_with_every_problem_and_nothing_published(v1: D
     assert any("'child_neglect' is recoded to 'economic_violence' but still in use" in t for t in texts)
     assert len(texts) == 5
     # Every problem reads in Arabic too.
-    assert all(p.ar for p in refused.value.problems)  # TRANSLATION-PENDING
+    assert all(p.ar and p.ar != p.en for p in refused.value.problems)
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT and draft.published_at is None
     assert AuditEvent.objects.filter(action="definitions.publish", outcome="failed", object_id=str(draft.pk)).exists()
