@@ -178,3 +178,33 @@ def test_only_one_draft_and_only_national_admins_write(v1: DefinitionVersion, ad
             services.draft_create(actor=other)
         assert AuditEvent.objects.filter(action="definitions.manage", outcome="denied", user_id=other.user_id).exists()
     assert DefinitionVersion.objects.count() == 2
+
+
+def test_a_draft_can_be_discarded_and_a_published_version_cannot(v1: DefinitionVersion, admin: Actor) -> None:
+    draft = services.draft_create(actor=admin)
+    services.draft_discard(actor=admin, version=draft)
+    assert not DefinitionVersion.objects.filter(pk=draft.pk).exists()
+    assert not Code.objects.filter(version_id=draft.pk).exists()
+    with pytest.raises(VersionRefused):
+        services.draft_discard(actor=admin, version=v1)
+    assert AuditEvent.objects.filter(action="definitions.draft_discard", object_id=str(draft.pk)).exists()
+
+
+def test_an_administrator_of_another_country_neither_sees_nor_changes_these_definitions(
+    v1: DefinitionVersion, admin: Actor
+) -> None:
+    from sanad.taxonomy import selectors
+    from sanad.testing.factories import CountryFactory, InstitutionFactory, UnitFactory, member
+
+    other_unit = UnitFactory(institution=InstitutionFactory(country=CountryFactory(code="jo")))
+    m = member(Role.NATIONAL_ADMIN, unit=other_unit)
+    foreign = Actor(user=m.user, membership=m)
+    assert list(selectors.version_list(actor=foreign)) == []
+    draft = services.draft_create(actor=admin)
+    with pytest.raises(Denied):
+        services.code_set_active(actor=foreign, version=draft, code_list=VT, code="rape", active=False)
+    with pytest.raises(Denied):
+        services.version_publish(actor=foreign, version=draft)
+    # Their own country starts from nothing: a draft with no version to copy.
+    own = services.draft_create(actor=foreign)
+    assert own.number == 1 and own.recodes_from is None and not Code.objects.filter(version=own).exists()
