@@ -25,8 +25,19 @@ CSV_COLUMNS = ["record", *CODE_FIELDS[:2], "to_code", "kind", *CODE_FIELDS[2:]]
 JSON_FORMAT = "sanad-definitions/1"
 _INT_FIELDS = {"order", "age_min", "age_max"}
 _BOOL_FIELDS = {"active", "national"}
+# A cell starting with one of these is a formula to a spreadsheet program: exported with a leading
+# apostrophe (which spreadsheets hide), and the apostrophe is dropped again on import.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"1", "true", "yes", "y", "نعم"}
 _FALSE = {"0", "false", "no", "n", "لا", ""}
+
+
+def _defused(value: Any) -> Any:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def _restored(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
 def _typed(name: str, value: Any, where: str, problems: list[Problem]) -> Any:
@@ -135,6 +146,7 @@ def read_csv(data: bytes, filename: str = "import.csv") -> tuple[VersionContent,
     content, problems = VersionContent(), list[Problem]()
     for row in reader:
         where = f"{filename}:{reader.line_num}"
+        row = {key: _restored(value) if isinstance(value, str) else value for key, value in row.items()}
         record = (row.get("record") or "code").strip()
         if record == "recode":
             recode = recode_from_mapping({**row, "from_code": row.get("code")}, where, problems)
@@ -171,7 +183,7 @@ def write_csv(content: VersionContent) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for c in content.codes:
-        writer.writerow({"record": "code", **{k: ("" if v is None else v) for k, v in c.values().items()}})
+        writer.writerow({"record": "code", **{k: ("" if v is None else _defused(v)) for k, v in c.values().items()}})
     for r in content.recodes:
         writer.writerow({"record": "recode", "list": r.list, "code": r.from_code, "to_code": r.to_code, "kind": r.kind})
     return out.getvalue()

@@ -61,4 +61,12 @@ def test_national_admin_publishes_a_renamed_and_a_merged_type(page: Any, login: 
     # Everyone then browses the new version, in either language.
     page.goto("/definitions/?list=violence_type")
     assert page.locator("tr[data-code=honour_crime]").is_visible()
+    page.select_option("[data-testid=version-select]", "1")
+    page.wait_for_url("**/definitions/?version=1**")
+    assert page.locator("tr[data-code=honour_related]").is_visible()
+    page.locator("[data-testid=code-lists] a[href*=relationship]").click()
+    page.wait_for_selector("tr[data-code=former_spouse]")
+    page.click("[data-testid=switch-language]")
+    page.wait_for_selector("html[dir=ltr]")
+    assert "Former spouse" in page.locator("tr[data-code=former_spouse]").inner_text()
     assert not refused, refused

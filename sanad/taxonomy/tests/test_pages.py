@@ -173,3 +173,14 @@ def test_draft_and_compare_pages_query_count_is_bounded(
             assert client.get(f"/definitions/versions/{draft.number}/draft/", {"list": code_list}).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/definitions/compare/", {"from": 1, "to": draft.number}).status_code == 200
+
+
+def test_csv_export_defuses_spreadsheet_formulas_and_import_restores_them() -> None:
+    from sanad.taxonomy.content import CodeData, VersionContent
+    from sanad.taxonomy.files import read_csv, write_csv
+
+    content = VersionContent(codes=[CodeData(list="sex", code="other", label_ar="=HYPERLINK(1)", label_en="-x")])
+    text = write_csv(content)
+    assert ",'=HYPERLINK(1),'-x," in text
+    back, problems = read_csv(text.encode("utf-8"))
+    assert problems == [] and back.codes[0].label_ar == "=HYPERLINK(1)" and back.codes[0].label_en == "-x"
