@@ -208,3 +208,39 @@ def test_an_administrator_of_another_country_neither_sees_nor_changes_these_defi
     # Their own country starts from nothing: a draft with no version to copy.
     own = services.draft_create(actor=foreign)
     assert own.number == 1 and own.recodes_from is None and not Code.objects.filter(version=own).exists()
+
+
+def test_comparison_shows_relabelled_remapped_redefined_retired_and_added(v1: DefinitionVersion, admin: Actor) -> None:
+    draft = services.draft_create(actor=admin)
+    current = content_of(draft).by_key()
+    harassment = current[(VT, "sexual_harassment")].values()
+    services.code_save(
+        actor=admin,
+        version=draft,
+        data=CodeData(**{**harassment, "label_en": "Sexual harassment (verbal)", "iccs_code": "0208"}),
+    )
+    homicide = current[(VT, "homicide")].values()
+    services.code_save(actor=admin, version=draft, data=CodeData(**{**homicide, "definition_en": "Killing."}))
+    services.code_set_active(actor=admin, version=draft, code_list="outcome", code="reconciled", active=False)
+    services.code_save(actor=admin, version=draft, data=CodeData(list="sex", code="intersex", label_ar="ثنائي الجنس"))
+    v2 = services.version_publish(actor=admin, version=draft)
+    diff = compare(v1, v2)
+    assert [r.after.label_en for r in diff.renamed] == ["Sexual harassment (verbal)"]
+    assert [(r.before.iccs_code, r.after.iccs_code) for r in diff.remapped] == [("02081", "0208")]
+    assert [r.after.code for r in diff.redefined] == ["homicide"]
+    assert [c.code for c in diff.retired] == ["reconciled"]
+    assert [c.code for c in diff.added] == ["intersex"]
+    assert diff.merged == []
+
+
+def test_coded_field_helpers_make_a_code_column_and_a_protected_version_link() -> None:
+    from django.db import models
+
+    from sanad.taxonomy.coded import code_field, version_field
+
+    code = code_field("violence type")
+    version = version_field()
+    assert isinstance(code, models.CharField) and code.max_length == 60 and code.blank
+    assert isinstance(version, models.ForeignKey) and version.null
+    assert version.remote_field.model is DefinitionVersion
+    assert version.remote_field.on_delete is models.PROTECT
