@@ -13,6 +13,8 @@ published version never changes: a new version is drafted on the definitions pag
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from sanad.access.actor import Actor
@@ -26,6 +28,12 @@ from sanad.taxonomy.models import DefinitionVersion
 from sanad.taxonomy.services import publish_content
 
 SECTION = "definitions"
+_LINE = re.compile(r"^line (\d+) ")
+
+
+@dataclass(frozen=True)
+class _Line:
+    line: int
 
 
 def _pack_content(ctx: PackContext, node: Node) -> VersionContent | None:
@@ -59,7 +67,9 @@ def _validate(ctx: PackContext, node: Any) -> None:
     if content is None:
         return
     for problem in check_version(content, None):
-        ctx.reader.problem(node, str(problem))
+        # A national addition's problem points at its own line; a shipped code's at the section.
+        at = _LINE.search(problem.where)
+        ctx.reader.problem(_Line(int(at.group(1))) if at else node, str(problem))
     country_code = (ctx.root.get("country") or {}).get("code")
     first = DefinitionVersion.objects.filter(country__code=country_code, number=1).first()
     if first is not None and _comparable(content_of(first)) != _comparable(content):

@@ -250,7 +250,11 @@ def code_rename(
     require(actor, "definitions.manage", version)
     with transaction.atomic():
         _locked_draft(version)
-        old = Code.objects.get(version=version, list=code_list, code=code)
+        old = Code.objects.filter(version=version, list=code_list, code=code).first()
+        if old is None:
+            raise VersionRefused(
+                [Problem(f"{code_list}:{code}", _("the code '%(code)s' does not exist in this draft"), {"code": code})]
+            )
         if Code.objects.filter(version=version, list=code_list, code=new_code).exists():
             raise VersionRefused(
                 [Problem(f"{code_list}:{new_code}", _("the code '%(code)s' already exists"), {"code": new_code})]

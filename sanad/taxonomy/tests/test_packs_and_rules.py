@@ -66,6 +66,9 @@ def test_a_pack_with_bad_national_types_is_refused_whole_with_every_problem(tmp_
     assert "unknown ICCS code '7777'" in reasons
     assert "'rape' appears twice" in reasons
     assert all(p.file.endswith("bh.yaml") and p.line > 0 for p in refused.value.problems)
+    text = path.read_text(encoding="utf-8").splitlines()
+    slapping = next(p for p in refused.value.problems if "slapping" in p.reason)
+    assert "x-one" in text[slapping.line - 1]
     assert not Country.objects.filter(code="bh").exists()
     assert not DefinitionVersion.objects.exists()
 
