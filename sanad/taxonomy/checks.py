@@ -125,7 +125,11 @@ def _check_violence_type(code: str, gbvims: str, iccs: str, definition_ar: str, 
     return problems
 
 
-def check_recodes(content: VersionContent, earlier: VersionContent | None) -> list[Problem]:
+def check_recodes(
+    content: VersionContent, earlier: VersionContent | None, retired: set[tuple[str, str]] | None = None
+) -> list[Problem]:
+    """``retired``: every (list, code) an earlier version of the chain recoded away for good; when
+    not given, those of the earlier version alone."""
     problems: list[Problem] = []
     here = content.by_key()
     before = earlier.by_key() if earlier is not None else {}
@@ -177,7 +181,7 @@ def check_recodes(content: VersionContent, earlier: VersionContent | None) -> li
                     )
                 )
         # Codes the earlier version had recoded away (retired for good) must not come back with a new meaning.
-        gone = {(r.list, r.from_code) for r in earlier.recodes if (r.list, r.from_code) not in before}
+        gone = retired if retired is not None else retired_by(earlier)
         for key in sorted(gone & set(here)):
             problems.append(
                 Problem(
@@ -189,5 +193,13 @@ def check_recodes(content: VersionContent, earlier: VersionContent | None) -> li
     return problems
 
 
-def check_version(content: VersionContent, earlier: VersionContent | None) -> list[Problem]:
-    return check_codes(content) + check_recodes(content, earlier)
+def retired_by(content: VersionContent) -> set[tuple[str, str]]:
+    """The codes a version recoded away and no longer has: they can never come back."""
+    present = content.by_key()
+    return {(r.list, r.from_code) for r in content.recodes if (r.list, r.from_code) not in present}
+
+
+def check_version(
+    content: VersionContent, earlier: VersionContent | None, retired: set[tuple[str, str]] | None = None
+) -> list[Problem]:
+    return check_codes(content) + check_recodes(content, earlier, retired)

@@ -16,7 +16,7 @@ from sanad.audit.models import Outcome
 from sanad.audit.services import audit_record
 from sanad.institutions.models import Country
 from sanad.taxonomy.access_rules import actor_country_id
-from sanad.taxonomy.checks import Problem, VersionRefused, check_version
+from sanad.taxonomy.checks import Problem, VersionRefused, check_version, retired_by
 from sanad.taxonomy.content import CodeData, RecodeData, VersionContent, content_of
 from sanad.taxonomy.models import Code, DefinitionVersion, Recode, VersionStatus
 
@@ -183,9 +183,18 @@ def draft_discard(*, actor: Actor, version: DefinitionVersion) -> None:
         locked.delete()
 
 
+def retired_in_chain(version: DefinitionVersion | None) -> set[tuple[str, str]]:
+    """Every code recoded away for good by ``version`` or any version it descends from."""
+    retired: set[tuple[str, str]] = set()
+    while version is not None:
+        retired |= retired_by(content_of(version))
+        version = version.recodes_from
+    return retired
+
+
 def problems_of(version: DefinitionVersion) -> list[Problem]:
     earlier = content_of(version.recodes_from) if version.recodes_from is not None else None
-    return check_version(content_of(version), earlier)
+    return check_version(content_of(version), earlier, retired_in_chain(version.recodes_from))
 
 
 def version_publish(*, actor: Actor, version: DefinitionVersion) -> DefinitionVersion:

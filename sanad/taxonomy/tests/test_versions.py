@@ -244,3 +244,22 @@ def test_coded_field_helpers_make_a_code_column_and_a_protected_version_link() -
     assert isinstance(version, models.ForeignKey) and version.null
     assert version.remote_field.model is DefinitionVersion
     assert version.remote_field.on_delete is models.PROTECT
+
+
+def test_a_code_retired_versions_ago_cannot_come_back_with_another_meaning(v1: DefinitionVersion, admin: Actor) -> None:
+    two_step_history(v1, admin)  # v2 merged 'threats' away
+    draft = services.draft_create(actor=admin)  # v4 drafted from v3, which no longer knows 'threats'
+    services.code_save(
+        actor=admin,
+        version=draft,
+        data=CodeData(
+            list=VT,
+            code="threats",
+            label_ar="تهديد",
+            definition_ar="ت",
+            gbvims_type="psychological_abuse",
+            iccs_code="02012",
+        ),
+    )
+    problems = [p.en for p in services.problems_of(draft)]
+    assert problems == ["the code 'threats' was retired by an earlier version and cannot be reused"]
