@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, can, require
 from sanad.taxonomy import selectors, services
 from sanad.taxonomy.checks import Problem, VersionRefused
-from sanad.taxonomy.coded import validate_code
+from sanad.taxonomy.coded import bilingual, validate_code
 from sanad.taxonomy.models import Code, CodeList, DefinitionVersion, Recode, VersionStatus
 from sanad.taxonomy.recoding import recode_map
 
@@ -91,7 +92,8 @@ class CodedValueSerializer(serializers.Serializer[Any]):
             else:
                 version = selectors.current_version(actor=actor)
         except Http404:
-            raise serializers.ValidationError({"version": ["unknown published version"]}) from None
+            message = bilingual(_("there is no published version %(number)s"), number=attrs.get("version", "—"))
+            raise serializers.ValidationError({"version": [message]}) from None
         try:
             attrs["row"] = validate_code(attrs["list"], attrs["code"], version)
         except DjangoValidationError as exc:

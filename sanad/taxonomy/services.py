@@ -6,7 +6,7 @@ PostgreSQL trigger underneath for anything that bypasses this module)."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from sanad.audit.models import Outcome
 from sanad.audit.services import audit_record
 from sanad.institutions.models import Country
 from sanad.taxonomy.access_rules import actor_country_id
-from sanad.taxonomy.checks import Problem, VersionRefused, check_version, retired_by
+from sanad.taxonomy.checks import Problem, VersionRefused, check_version
 from sanad.taxonomy.content import CodeData, RecodeData, VersionContent, content_of
 from sanad.taxonomy.models import Code, DefinitionVersion, Recode, VersionStatus
 
@@ -184,12 +184,19 @@ def draft_discard(*, actor: Actor, version: DefinitionVersion) -> None:
 
 
 def retired_in_chain(version: DefinitionVersion | None) -> set[tuple[str, str]]:
-    """Every code recoded away for good by ``version`` or any version it descends from."""
-    retired: set[tuple[str, str]] = set()
-    while version is not None:
-        retired |= retired_by(content_of(version))
-        version = version.recodes_from
-    return retired
+    """Every code recoded away for good by ``version`` or any version before it, in one query.
+
+    A country's versions form one chain (each draft starts from the latest published version), so
+    "before" is "a lower number of the same country"."""
+    if version is None:
+        return set()
+    still_there = Code.objects.filter(
+        version_id=OuterRef("version_id"), list=OuterRef("list"), code=OuterRef("from_code")
+    )
+    gone = Recode.objects.filter(version__country_id=version.country_id, version__number__lte=version.number).exclude(
+        Exists(still_there)
+    )
+    return set(gone.values_list("list", "from_code"))
 
 
 def problems_of(version: DefinitionVersion) -> list[Problem]:
@@ -231,7 +238,7 @@ def publish_content(
     with transaction.atomic():
         base = latest_published(country.pk)
         earlier = content_of(base) if base is not None else None
-        problems = check_version(content, earlier)
+        problems = check_version(content, earlier, retired_in_chain(base))
         if problems:
             raise VersionRefused(problems)
         version = DefinitionVersion.objects.create(

@@ -111,3 +111,17 @@ def test_the_schema_documents_the_definitions(client: Client, admin: Actor) -> N
     client.force_login(admin.user)
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/definitions/current/" in schema and "/api/v1/definitions/versions/{number}/publish/" in schema
+
+
+def test_administrators_see_their_draft_but_cannot_code_against_it(
+    v1: DefinitionVersion, client: Client, admin: Actor
+) -> None:
+    assert admin.user is not None
+    services.draft_create(actor=admin)
+    client.force_login(admin.user)
+    listed = client.get("/api/v1/definitions/versions/").json()
+    assert [(v["number"], v["status"]) for v in listed] == [(2, "draft"), (1, "published")]
+    assert client.get("/api/v1/definitions/versions/2/", {"list": "sex"}).json()["recodes_from"] == 1
+    refused = client.post("/api/v1/definitions/versions/check/", {"list": "sex", "code": "female", "version": 2})
+    assert refused.status_code == 400 and "version" in refused.json()
+    assert client.get("/api/v1/definitions/current/").json()["number"] == 1
