@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # An embedded PostgreSQL under var/ when DATABASE_URL is unset.
 WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python -m sanad.embedded_db)}";
 
-.PHONY: run test lint typecheck migrations-check pytest bench install messages stop clean
+.PHONY: run test lint typecheck migrations-check pytest bench install messages makemessages stop clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -24,6 +24,12 @@ messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 %.mo: %.po
 	msgfmt --check -o $@ $<
+
+# After changing strings: refresh the catalogue, then fill what is empty (scripts/po_fill.py lists it).
+makemessages:
+	$(WITH_DB) DJANGO_SETTINGS_MODULE=sanad.test_settings $(BIN)/python manage.py makemessages -l ar --no-obsolete \
+		--no-location --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'bench/*'
+	$(BIN)/python scripts/po_fill.py
 
 run: install
 	@$(WITH_DB) ./scripts/run.sh

@@ -10,3 +10,12 @@ document.addEventListener("otp_webauthn.register_complete", function () {
   var placeholder = document.querySelector("[data-after-passkey]");
   if (placeholder) { window.location.assign(placeholder.getAttribute("data-after-passkey")); }
 });
+
+// A select marked data-autosubmit submits its form when changed (the form keeps a button for
+// browsers without scripts).
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target && target.matches && target.matches("select[data-autosubmit]") && target.form) {
+    target.form.requestSubmit();
+  }
+});
