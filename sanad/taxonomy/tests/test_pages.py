@@ -169,9 +169,9 @@ def test_draft_and_compare_pages_query_count_is_bounded(
     draft = services.draft_create(actor=admin)
     signed_in(client, unit, Role.NATIONAL_ADMIN)
     for code_list in (VT, CodeList.AGE_GROUP_FIVE_YEAR):
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(16):
             assert client.get(f"/definitions/versions/{draft.number}/draft/", {"list": code_list}).status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         assert client.get("/definitions/compare/", {"from": 1, "to": draft.number}).status_code == 200
 
 
