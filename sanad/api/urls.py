@@ -10,7 +10,8 @@ router.register("governorates", views.GovernorateViewSet, basename="governorate"
 router.register("sectors", views.SectorViewSet, basename="sector")
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("units", views.UnitViewSet, basename="unit")
-router.register("persons", PersonViewSet, basename="person")
+# "api-" prefix: the pages already own the names person-list and person-detail.
+router.register("persons", PersonViewSet, basename="api-person")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -92,7 +92,15 @@ def person_register(*, actor: Actor, data: PersonInput) -> Person:
             object_id=person.pk,
             details={"documents": len(data.documents)},
         )
+        person_id = person.pk
+        transaction.on_commit(lambda: _queue_incremental_link(person_id=person_id))
     return person
+
+
+def _queue_incremental_link(*, person_id: int) -> None:
+    from sanad.people.tasks import link_new_person_job
+
+    link_new_person_job.defer(person_id=person_id)
 
 
 def person_update(*, actor: Actor, person: Person, data: PersonInput) -> Person:
