@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
 from sanad.people.api import PersonViewSet
+from sanad.people.review_api import LinkCandidateViewSet
 
 router = DefaultRouter()
 router.register("governorates", views.GovernorateViewSet, basename="governorate")
@@ -12,6 +13,7 @@ router.register("institutions", views.InstitutionViewSet, basename="institution"
 router.register("units", views.UnitViewSet, basename="unit")
 # "api-" prefix: the pages already own the names person-list and person-detail.
 router.register("persons", PersonViewSet, basename="api-person")
+router.register("link-candidates", LinkCandidateViewSet, basename="api-link-candidate")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

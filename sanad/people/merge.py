@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanad.access.actor import Actor
 from sanad.access.policy import require
@@ -47,13 +48,13 @@ def _movable() -> list[tuple[type[models.Model], str]]:
 def person_merge(*, actor: Actor, survivor: Person, duplicate: Person, reason: str) -> PersonMerge:
     require(actor, "person.merge")
     if survivor.pk == duplicate.pk:
-        raise MergeRefused("a person cannot be merged into itself")
+        raise MergeRefused(_("a person cannot be merged into itself"))
     if not reason.strip():
-        raise MergeRefused("a merge needs a reason")
+        raise MergeRefused(_("a merge needs a reason"))
     with transaction.atomic():
         locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])}
         if any(p.merged_into_id is not None for p in locked.values()):
-            raise MergeRefused("one of the two records is already merged")
+            raise MergeRefused(_("one of the two records is already merged"))
         moved: list[dict[str, Any]] = []
         for model, column in _movable():
             rows = model._base_manager.filter(**{column: duplicate.pk})
@@ -62,7 +63,7 @@ def person_merge(*, actor: Actor, survivor: Person, duplicate: Person, reason: s
                 continue
             field = model._meta.get_field(column.removesuffix("_id"))
             if field.one_to_one and model._base_manager.filter(**{column: survivor.pk}).exists():
-                raise MergeRefused(f"both records have a {model._meta.label_lower}")
+                raise MergeRefused(_("both records have a %(what)s") % {"what": model._meta.verbose_name})
             rows.update(**{column: survivor.pk})
             moved.append({"model": model._meta.label_lower, "field": column, "pks": pks})
         # Records merged earlier into the duplicate now lead straight to the survivor.
@@ -98,10 +99,10 @@ def person_unmerge(*, actor: Actor, merge: PersonMerge, reason: str = "") -> Per
     with transaction.atomic():
         locked = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if locked.unmerged_at is not None:
-            raise MergeRefused("this merge was already undone")
+            raise MergeRefused(_("this merge was already undone"))
         survivor = Person.objects.select_for_update().get(pk=locked.survivor_id)
         if survivor.merged_into_id is not None:
-            raise MergeRefused("the survivor was merged again since: undo that merge first")
+            raise MergeRefused(_("the survivor was merged again since: undo that merge first"))
         for entry in locked.snapshot.get("moved", []):
             model = apps.get_model(entry["model"])
             pks = [model._meta.pk.to_python(pk) for pk in entry["pks"]]

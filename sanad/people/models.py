@@ -155,6 +155,10 @@ class LinkCandidate(models.Model):
     def __str__(self) -> str:
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.status})"
 
+    @property
+    def pair(self) -> tuple[Person, Person]:
+        return self.person_a, self.person_b
+
 
 class PersonMerge(models.Model):
     """A merge of ``duplicate`` into ``survivor`` and exactly what it moved, so it can be undone."""
