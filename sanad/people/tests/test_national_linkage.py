@@ -109,3 +109,28 @@ def test_incremental_linking_waits_for_a_first_national_run(registry: dict[str, 
     m = registry["member"]
     person = person_register(actor=Actor(user=m.user, membership=m), data=PersonInput(first_name="مريم"))
     assert link_new_person(actor=SYSTEM, person_id=person.pk) is None
+
+
+def test_the_command_runs_or_queues_the_national_run_and_logs_no_personal_data(
+    registry: dict[str, Any], caplog: Any
+) -> None:
+    import logging
+    from io import StringIO
+
+    from django.core.management import call_command
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    out = StringIO()
+    with caplog.at_level(logging.DEBUG):
+        call_command("link_registry", stdout=out)
+    run = LinkageRun.objects.get(kind=LinkageRun.Kind.BATCH)
+    assert f"run {run.pk}: records {run.records}" in out.getvalue()
+    assert run.candidates == LinkCandidate.objects.filter(status=LinkStatus.PENDING).count() > 0
+    # Only counts reach the log: no name, in either script, and no number.
+    from sanad.people.models import Person
+
+    sample = Person.objects.exclude(family_name="").values_list("family_name", flat=True)[:50]
+    assert not any(name in caplog.text for name in sample)
+    assert not any(ch.isalpha() and ord(ch) > 0x600 for ch in caplog.text)
+    call_command("link_registry", "--queue", stdout=StringIO())
+    assert ProcrastinateJob.objects.filter(task_name__endswith="link_registry_job").count() == 1

@@ -68,6 +68,10 @@ def test_only_stewards_reach_the_queue(queue: list[LinkCandidate], client: Clien
         "api_detail": client.get(f"/api/v1/link-candidates/{candidate.pk}/"),
     }
     decide = client.post(f"/people/review/{candidate.pk}/decide/", {"decision": "same"})
+    api_decide = client.post(
+        f"/api/v1/link-candidates/{candidate.pk}/decide/", {"same_person": False}, content_type="application/json"
+    )
+    merge = client.post(f"/people/review/{candidate.pk}/merge/", {"reason": "a reason long enough"})
     if role == Role.DATA_STEWARD:
         assert {k: r.status_code for k, r in pages.items()} == dict.fromkeys(pages, 200)
         assert "عبدالله" in pages["detail"].content.decode()
@@ -76,12 +80,14 @@ def test_only_stewards_reach_the_queue(queue: list[LinkCandidate], client: Clien
         reads = AuditEvent.objects.filter(action="person.view", user_id=m.user.pk, details__purpose="linkage_review")
         assert {e.object_id for e in reads} == {str(candidate.person_a_id), str(candidate.person_b_id)}
         assert AuditEvent.objects.filter(action="linkage.review_list", user_id=m.user.pk).count() == 2
-        assert decide.status_code == 302
-        assert LinkCandidate.objects.get(pk=candidate.pk).status == LinkStatus.CONFIRMED
+        assert decide.status_code == 302 and api_decide.status_code == 200
+        assert LinkCandidate.objects.get(pk=candidate.pk).status == LinkStatus.REJECTED
+        assert merge.status_code == 302 and not PersonMerge.objects.exists()  # a rejected pair is never merged
         return
     assert pages["list"].status_code == 403 and pages["api_list"].status_code == 403
     assert pages["detail"].status_code == 404 and pages["api_detail"].status_code == 404
-    assert decide.status_code == 404
+    assert decide.status_code == 404 and api_decide.status_code == 404 and merge.status_code == 404
+    assert not PersonMerge.objects.exists()
     assert list(LinkCandidate.objects.values_list("pk", "status")) == before
     assert AuditEvent.objects.filter(user_id=m.user.pk, outcome="denied", action="linkage.review").count() >= 3
     assert not AuditEvent.objects.filter(user_id=m.user.pk, outcome="allowed", action="person.view").exists()
