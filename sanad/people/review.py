@@ -22,7 +22,10 @@ _RELATED = ("person_a__owner_unit__institution", "person_b__owner_unit__institut
 def review_queue(*, actor: Actor, status: str = LinkStatus.PENDING) -> QuerySet[LinkCandidate]:
     """Candidates with the given status, most likely first (``require`` raises Denied for non-stewards)."""
     require(actor, "linkage.review")
-    return scope(actor, "linkage.review", LinkCandidate.objects.filter(status=status)).select_related(*_RELATED)
+    queue = LinkCandidate.objects.filter(status=status)
+    if status == LinkStatus.PENDING:  # a pair with a record merged since needs no decision any more
+        queue = queue.filter(person_a__merged_into__isnull=True, person_b__merged_into__isnull=True)
+    return scope(actor, "linkage.review", queue).select_related(*_RELATED)
 
 
 def audit_queue_page(*, actor: Actor, candidates: list[LinkCandidate]) -> None:

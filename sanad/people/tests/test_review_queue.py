@@ -156,3 +156,19 @@ def test_queue_page_queries_do_not_grow_with_the_queue(client: Client) -> None:
 
 # Session, user, membership, MFA, count, one page of pairs with both persons and institutions, the audit row.
 QUEUE_PAGE_QUERIES = 12
+
+
+def test_a_sealed_person_is_compared_by_levels_only(queue: list[LinkCandidate], client: Client) -> None:
+    _login(client, Role.DATA_STEWARD)
+    candidate = queue[0]
+    Person.objects.filter(pk=candidate.person_b_id).update(confidentiality="sealed")
+    detail = client.get(f"/people/review/{candidate.pk}/").content.decode()
+    listing = client.get("/people/review/").content.decode()
+    assert "الحداد" not in detail and 'data-testid="reasons"' in detail
+    assert "الحداد1" not in listing and "الحداد0" in listing
+
+
+def test_pending_pairs_with_a_merged_record_leave_the_queue(queue: list[LinkCandidate], client: Client) -> None:
+    _login(client, Role.DATA_STEWARD)
+    Person.objects.filter(pk=queue[0].person_b_id).update(merged_into=queue[0].person_a_id)
+    assert client.get("/people/review/").content.decode().count('data-testid="candidate"') == 1
