@@ -6,12 +6,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pghistory
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanad.access.models import ProtectedRecord
 from sanad.crypto.fields import EncryptedTextField
+
+
+def name_words() -> models.Func:
+    """The words of ``name_key`` as an array: exact-word lookups (a short phonetic key such as "L"
+    for علي / Ali) use a GIN index, where a substring search of two letters could only scan."""
+    return models.Func(
+        models.F("name_key"), models.Value(" "), function="string_to_array", output_field=ArrayField(models.TextField())
+    )
 
 
 class Sex(models.TextChoices):
@@ -42,7 +51,10 @@ class Person(ProtectedRecord):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering: ClassVar = ["family_name", "first_name", "pk"]
-        indexes: ClassVar = [GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="person_name_key_trgm")]
+        indexes: ClassVar = [
+            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="person_name_key_trgm"),
+            GinIndex(name_words(), name="person_name_words"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or f"#{self.pk}"
