@@ -48,8 +48,26 @@ def _name_filter(tokens: tuple[str, ...]) -> Q:
     return condition
 
 
-def _score(person: Person, tokens: tuple[str, ...], dob: dt.date | None, id_person_ids: set[int]) -> Match:
-    match = Match(person=person, score=0)
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What ranking needs of a candidate: full persons are loaded only for the few that are shown."""
+
+    pk: int
+    name_key: str
+    date_of_birth: dt.date | None
+    dob_is_estimated: bool
+    institution_id: int
+
+
+@dataclass
+class _Ranked:
+    row: _Row
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def _score(person: _Row, tokens: tuple[str, ...], dob: dt.date | None, id_person_ids: set[int]) -> _Ranked:
+    match = _Ranked(row=person)
     if person.pk in id_person_ids:
         match.score += 100
         match.reasons.append(str(_("same identity number")))
@@ -88,30 +106,29 @@ def find_candidates(
     condition = Q(pk__in=id_person_ids)
     if tokens:
         condition |= _name_filter(tokens)
-    # No ORDER BY (the scoring below ranks), and never the encrypted columns: neither is needed to
-    # rank, and sorting or decrypting every candidate is what made this slow on a large registry.
+    # No ORDER BY (the scoring below ranks) and plain columns only: sorting every candidate, or
+    # building and decrypting full persons for them, is what made this slow on a large registry.
     base: QuerySet[Person] = (
         Person.objects.filter(merged_into__isnull=True).alias(words=name_words()).filter(condition).order_by()
     )
-    everyone = list(
-        dangerously_unscoped(
-            base.select_related("owner_unit", "owner_unit__institution").defer("phones", "address"),
-            reason="intake must learn that a probable match exists elsewhere, without seeing it",
-        )[:MAX_CANDIDATES]
+    unscoped = dangerously_unscoped(
+        base, reason="intake must learn that a probable match exists elsewhere, without seeing it"
     )
+    columns = ("pk", "name_key", "date_of_birth", "dob_is_estimated", "owner_unit__institution_id")
+    everyone = [_Row(*row) for row in unscoped.values_list(*columns)[:MAX_CANDIDATES]]
     reachable_ids = set(
         scope(actor, "person.list", Person.objects.filter(pk__in=[p.pk for p in everyone])).values_list("pk", flat=True)
     )
     inside, outside = [], []
-    for person in everyone:
-        match = _score(person, tokens, dob, id_person_ids)
-        if person.pk in reachable_ids:
-            inside.append(match)
-        elif match.score >= 25:
-            match.within_reach = False
-            outside.append(match)
-    inside.sort(key=lambda m: (-m.score, m.person.pk))
-    outside.sort(key=lambda m: (-m.score, m.person.pk))
+    for row in everyone:
+        ranked = _score(row, tokens, dob, id_person_ids)
+        if row.pk in reachable_ids:
+            inside.append(ranked)
+        elif ranked.score >= 25:
+            outside.append(ranked)
+    inside.sort(key=lambda m: (-m.score, m.row.pk))
+    outside.sort(key=lambda m: (-m.score, m.row.pk))
+    shown_inside, shown_outside = inside[:MAX_RESULTS], _one_per_institution(outside)
     audit_record(
         actor=actor,
         action="person.search",
@@ -123,14 +140,19 @@ def find_candidates(
             "elsewhere": len(outside),
         },
     )
-    return inside[:MAX_RESULTS], _one_per_institution(outside)
+    persons = Person.objects.select_related("owner_unit", "owner_unit__institution").defer("phones", "address")
+    loaded = persons.in_bulk([m.row.pk for m in [*shown_inside, *shown_outside]])
+    return (
+        [Match(person=loaded[m.row.pk], score=m.score, reasons=m.reasons) for m in shown_inside],
+        [Match(person=loaded[m.row.pk], score=m.score, reasons=m.reasons, within_reach=False) for m in shown_outside],
+    )
 
 
-def _one_per_institution(matches: list[Match]) -> list[Match]:
+def _one_per_institution(matches: list[_Ranked]) -> list[_Ranked]:
     seen: set[int] = set()
     kept = []
     for match in matches:
-        institution = match.person.owner_unit.institution_id
+        institution = match.row.institution_id
         if institution not in seen:
             seen.add(institution)
             kept.append(match)
