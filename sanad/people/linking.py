@@ -246,7 +246,7 @@ def _identity(person_id: int) -> int:
 
 
 def link_new_person(*, actor: Actor, person_id: int) -> LinkageRun | None:
-    """Compare one new person with its blocking neighbours using the last learned model.
+    """Compare one new (or just edited) person with its blocking neighbours using the last learned model.
 
     A strong match joins the neighbour's identity; an uncertain one goes to the review queue. Term
     frequencies are not applied (a few neighbours say nothing about how common a name is), so the

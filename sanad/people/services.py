@@ -117,7 +117,22 @@ def person_update(*, actor: Actor, person: Person, data: PersonInput) -> Person:
                 object_id=locked.pk,
                 details={"fields": changed},
             )
+            if set(changed) & _IDENTIFYING:  # who this is may have changed: link again with the new facts
+                transaction.on_commit(lambda: _queue_incremental_link(person_id=locked.pk))
     return locked
+
+
+_IDENTIFYING = {
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "latin_name",
+    "sex",
+    "date_of_birth",
+    "dob_is_estimated",
+    "phones",
+}
 
 
 def person_set_confidentiality(*, actor: Actor, person: Person, level: str, reason: str) -> Person:

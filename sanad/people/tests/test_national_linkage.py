@@ -134,3 +134,18 @@ def test_the_command_runs_or_queues_the_national_run_and_logs_no_personal_data(
     assert not any(ch.isalpha() and ord(ch) > 0x600 for ch in caplog.text)
     call_command("link_registry", "--queue", stdout=StringIO())
     assert ProcrastinateJob.objects.filter(task_name__endswith="link_registry_job").count() == 1
+
+
+def test_an_edit_of_identifying_facts_queues_linking_again(
+    registry: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from sanad.people.services import person_update
+
+    m = registry["member"]
+    actor = Actor(user=m.user, membership=m)
+    person = person_register(actor=actor, data=PersonInput(first_name="مريم", family_name="علي"))
+    with django_capture_on_commit_callbacks(execute=False) as renamed:
+        person_update(actor=actor, person=person, data=PersonInput(first_name="مريم", family_name="العلي"))
+    with django_capture_on_commit_callbacks(execute=False) as unchanged:
+        person_update(actor=actor, person=person, data=PersonInput(first_name="مريم", family_name="العلي"))
+    assert len(renamed) == 1 and len(unchanged) == 0
