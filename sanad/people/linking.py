@@ -240,6 +240,13 @@ def _rejected_partners(person_id: int) -> set[str]:
     return {str(b if a == person_id else a) for a, b in rejected.values_list("person_a", "person_b")}
 
 
+def own_identity(person_id: int) -> int:
+    """A label for ``person_id`` alone. Labels are person ids, so a person's own id may already name
+    another identity (one it joined then left); a negative label is then used, which no id can take."""
+    taken = PersonIdentity.objects.filter(identity=person_id).exclude(person_id=person_id).exists()
+    return -person_id if taken else person_id
+
+
 def _identity(person_id: int) -> int:
     row = PersonIdentity.objects.filter(person_id=person_id).values_list("identity", flat=True).first()
     return int(row) if row is not None else person_id
@@ -294,7 +301,7 @@ def link_new_person(*, actor: Actor, person_id: int) -> LinkageRun | None:
         for candidate in candidates:
             candidate.run = run
         LinkCandidate.objects.bulk_create(candidates, ignore_conflicts=True)
-        identity = _identity(best[1]) if best is not None else person_id
+        identity = _identity(best[1]) if best is not None else own_identity(person_id)
         PersonIdentity.objects.update_or_create(person_id=person_id, defaults={"identity": identity})
         run.identities = 1
         run.save(update_fields=["identities"])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from sanad.access.actor import Actor
 from sanad.access.policy import get_for, require, scope
 from sanad.audit.services import audit_record
+from sanad.people.linking import own_identity
 from sanad.people.models import LinkCandidate, LinkStatus, PersonIdentity
 
 _RELATED = ("person_a__owner_unit__institution", "person_b__owner_unit__institution", "decided_by")
@@ -77,7 +78,7 @@ def link_candidate_decide(*, actor: Actor, candidate: LinkCandidate, same_person
             )
         elif not same_person and identity[a] == identity[b]:
             # Take b out of the shared identity; the next national run re-clusters the rest properly.
-            PersonIdentity.objects.filter(person_id=b).update(identity=b)
+            PersonIdentity.objects.filter(person_id=b).update(identity=own_identity(b))
         audit_record(
             actor=actor,
             action="linkage.decide",

@@ -99,10 +99,14 @@ def test_a_new_person_is_linked_incrementally_with_the_stored_model(
     link_new_person(actor=SYSTEM, person_id=first.pk)
     run = link_new_person(actor=SYSTEM, person_id=second.pk)
     assert run is not None and run.kind == LinkageRun.Kind.INCREMENTAL
-    pair = LinkCandidate.objects.filter(person_a=first.pk, person_b=second.pk).first()
-    found = identities()
-    # Either joined outright or queued for a steward: never silently apart.
-    assert found[second.pk] == found[first.pk] or pair is not None
+    # Another spelling of the same name chain: the same person outright.
+    assert identities()[second.pk] == identities()[first.pk]
+    # A steward says otherwise: linking the person again keeps them apart.
+    steward = member(Role.DATA_STEWARD)
+    candidate = LinkCandidate.objects.create(person_a=first, person_b=second, weight=9.0)
+    link_candidate_decide(actor=Actor(user=steward.user, membership=steward), candidate=candidate, same_person=False)
+    link_new_person(actor=SYSTEM, person_id=second.pk)
+    assert identities()[second.pk] != identities()[first.pk]
 
 
 def test_incremental_linking_waits_for_a_first_national_run(registry: dict[str, Any]) -> None:
