@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench_shell", "bench_audit"]
+BENCHMARKS = ["bench_shell", "bench_audit", "bench_linkage", "bench_search"]
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from sanad.api import views
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
+from sanad.people.review_api import LinkCandidateViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -12,8 +13,10 @@ router.register("governorates", views.GovernorateViewSet, basename="governorate"
 router.register("sectors", views.SectorViewSet, basename="sector")
 router.register("institutions", views.InstitutionViewSet, basename="institution")
 router.register("units", views.UnitViewSet, basename="unit")
-router.register("persons", PersonViewSet, basename="person")
-router.register("notices", NoticeViewSet, basename="notice")
+# "api-" prefix: the pages already own names such as person-list and person-detail.
+router.register("persons", PersonViewSet, basename="api-person")
+router.register("link-candidates", LinkCandidateViewSet, basename="api-link-candidate")
+router.register("notices", NoticeViewSet, basename="api-notice")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

@@ -27,6 +27,9 @@ ADMIN = NavItem(
     _("Administration"), "admin:index", _("Institutions, units, governorates, roll-out phases and memberships.")
 )
 PEOPLE = NavItem(_("People"), "person-list", _("Find or register survivors and other persons."))
+LINKAGE_REVIEW = NavItem(
+    _("Linkage review"), "review-queue", _("Decide whether records the linkage is unsure about are one person.")
+)
 AUDIT = NavItem(_("Audit trail"), "audit-search", _("Who saw and changed what; export; chain verification."))
 DEFINITIONS = NavItem(
     _("Definitions"), "definitions-browse", _("The unified code lists every body counts with, in Arabic and English.")
@@ -45,6 +48,7 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     Role.NATIONAL_ADMIN: _("Manage institutions, roll-out phases, definitions, response standards and the strategy."),
     Role.STATISTICIAN: _("Read anonymous aggregates only, never a person."),
     Role.AUDITOR: _("See who saw and changed what, and check that the trail is intact."),
+    Role.DATA_STEWARD: _("Review the national linkage: confirm or reject likely duplicates, merge and unmerge."),
 }
 
 _COMMON = [DIRECTORY, DEFINITIONS]
@@ -56,6 +60,7 @@ ROLE_ITEMS: dict[str, list[NavItem]] = {
     Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
     Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, DIRECTORY, API_DOCS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
+    Role.DATA_STEWARD: [LINKAGE_REVIEW, DIRECTORY, DEFINITIONS],
 }
 
 

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     NATIONAL_ADMIN = "national_admin", _("National administrator")
     STATISTICIAN = "statistician", _("Statistician / policy analyst")
     AUDITOR = "auditor", _("Auditor")
+    DATA_STEWARD = "data_steward", _("National data steward")
 
 
 # Roles that manage structure and people; they never see case content (trust core rule).

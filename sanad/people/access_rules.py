@@ -14,3 +14,8 @@ record_rules(
 )
 
 register("person.create", roles={Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR})
+
+# National data stewards: the linkage review queue and merges, nothing else of a person's record.
+register("linkage.review", roles={Role.DATA_STEWARD})
+register("linkage.run", roles={Role.DATA_STEWARD})
+register("person.merge", roles={Role.DATA_STEWARD})

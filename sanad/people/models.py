@@ -6,12 +6,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pghistory
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sanad.access.models import ProtectedRecord
 from sanad.crypto.fields import EncryptedTextField
+
+
+def name_words() -> models.Func:
+    """The words of ``name_key`` as an array: exact-word lookups (a short phonetic key such as "L"
+    for علي / Ali) use a GIN index, where a substring search of two letters could only scan."""
+    return models.Func(
+        models.F("name_key"), models.Value(" "), function="string_to_array", output_field=ArrayField(models.TextField())
+    )
 
 
 class Sex(models.TextChoices):
@@ -42,7 +51,10 @@ class Person(ProtectedRecord):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering: ClassVar = ["family_name", "first_name", "pk"]
-        indexes: ClassVar = [GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="person_name_key_trgm")]
+        indexes: ClassVar = [
+            GinIndex(fields=["name_key"], opclasses=["gin_trgm_ops"], name="person_name_key_trgm"),
+            GinIndex(name_words(), name="person_name_words"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or f"#{self.pk}"
@@ -73,3 +85,110 @@ class IdentityDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.person_id})"
+
+
+class LinkageRun(models.Model):
+    """One run of the national linkage; its learned model is kept as data for incremental linking."""
+
+    class Kind(models.TextChoices):
+        BATCH = "batch", _("National run")
+        INCREMENTAL = "incremental", _("New person")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    records = models.PositiveIntegerField(default=0)
+    identities = models.PositiveIntegerField(default=0)
+    candidates = models.PositiveIntegerField(default=0)
+    # m, u and the prior per field level (lists of floats): weights only, never a person's data.
+    model = models.JSONField(null=True, blank=True)
+    seconds = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("linkage run")
+        verbose_name_plural = _("linkage runs")
+        ordering: ClassVar = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class PersonIdentity(models.Model):
+    """The linked identity of a person record: the smallest person id of its cluster.
+
+    Kept apart from Person so a national run rewrites one narrow table, not every person's history.
+    related_name "+" keeps it out of the relations a merge moves (it is bookkeeping of linkage).
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    identity = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("linked identity")
+        verbose_name_plural = _("linked identities")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.identity}"
+
+
+class LinkStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    CONFIRMED = "confirmed", _("Same person")
+    REJECTED = "rejected", _("Not the same person")
+
+
+class LinkCandidate(models.Model):
+    """A pair the model is unsure about, for a national data steward to decide; decisions are kept
+    and every later run honours them. ``person_a`` has the smaller id."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField(_("weight"))
+    # Per field: [level, weight] — why the model hesitates, in levels only (no names, no numbers).
+    reasons = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=LinkStatus.choices, default=LinkStatus.PENDING)
+    run = models.ForeignKey(LinkageRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link candidate")
+        verbose_name_plural = _("link candidates")
+        ordering: ClassVar = ["-weight", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="link_candidate_one_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="link_candidate_ordered"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["status", "-weight"], name="link_candidate_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.status})"
+
+    @property
+    def pair(self) -> tuple[Person, Person]:
+        return self.person_a, self.person_b
+
+
+class PersonMerge(models.Model):
+    """A merge of ``duplicate`` into ``survivor`` and exactly what it moved, so it can be undone."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    # {"moved": [{"model": label, "field": name, "pks": [...]}, ...]}
+    snapshot = models.JSONField(default=dict)
+    merged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    unmerged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering: ClassVar = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} → {self.survivor_id}"

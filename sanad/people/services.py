@@ -93,7 +93,15 @@ def person_register(*, actor: Actor, data: PersonInput) -> Person:
             object_id=person.pk,
             details={"documents": len(data.documents)},
         )
+        person_id = person.pk
+        transaction.on_commit(lambda: _queue_incremental_link(person_id=person_id))
     return person
+
+
+def _queue_incremental_link(*, person_id: int) -> None:
+    from sanad.people.tasks import link_new_person_job
+
+    link_new_person_job.defer(person_id=person_id)
 
 
 def person_update(*, actor: Actor, person: Person, data: PersonInput) -> Person:
@@ -110,7 +118,22 @@ def person_update(*, actor: Actor, person: Person, data: PersonInput) -> Person:
                 object_id=locked.pk,
                 details={"fields": changed},
             )
+            if set(changed) & _IDENTIFYING:  # who this is may have changed: link again with the new facts
+                transaction.on_commit(lambda: _queue_incremental_link(person_id=locked.pk))
     return locked
+
+
+_IDENTIFYING = {
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "latin_name",
+    "sex",
+    "date_of_birth",
+    "dob_is_estimated",
+    "phones",
+}
 
 
 def person_set_confidentiality(*, actor: Actor, person: Person, level: str, reason: str) -> Person:

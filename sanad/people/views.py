@@ -78,6 +78,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
+    survivor = selectors.survivor_pk(pk)
+    if survivor != pk:  # a merged record: its survivor stands for it now
+        return redirect("person-detail", pk=survivor)
     person, readable = selectors.person_open_or_closed(actor=actor, pk=pk)
     if readable:
         show_log = actor.has_role("supervisor") and person.owner_unit_id == actor.unit_id

@@ -81,7 +81,12 @@ def test_runs_with_the_database_unreachable(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[3]
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, str(root / "manage.py"), "link_persons", "--input", str(source), "--output", str(target)],
-        env=env, capture_output=True, text=True, timeout=120, check=False)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8").startswith("record_id,cluster_id")
     assert "records: 4" in done.stdout
