@@ -154,8 +154,9 @@ def test_queue_page_queries_do_not_grow_with_the_queue(client: Client) -> None:
     assert len(many) == len(few) == QUEUE_PAGE_QUERIES, [q["sql"] for q in many.captured_queries]
 
 
-# Session, user, membership, MFA, count, one page of pairs with both persons and institutions, the audit row.
-QUEUE_PAGE_QUERIES = 12
+# Session, user, membership, MFA, count, one page of pairs with both persons and institutions, the audit row,
+# the inbox count in the top bar.
+QUEUE_PAGE_QUERIES = 13
 
 
 def test_a_sealed_person_is_compared_by_levels_only(queue: list[LinkCandidate], client: Client) -> None:
