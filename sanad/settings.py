@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sanad.api",
     "sanad.people",
     "sanad.notices",
+    "sanad.taxonomy",
 ]
 
 MIDDLEWARE = [

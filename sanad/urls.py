@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/export.csv", audit.audit_export, name="audit-export"),
     path("people/", include("sanad.people.urls")),
     path("notices/", include("sanad.notices.urls")),
+    path("definitions/", include("sanad.taxonomy.urls")),
     # The administration area signs in through the same page, with the same second factor and lockout.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin-login"),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from sanad.api import views
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
+from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
 router.register("governorates", views.GovernorateViewSet, basename="governorate")
@@ -13,9 +14,15 @@ router.register("institutions", views.InstitutionViewSet, basename="institution"
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("persons", PersonViewSet, basename="person")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "definitions/current/",
+        DefinitionVersionViewSet.as_view({"get": "current"}),
+        name="definitions-current",
+    ),
     path("", include(router.urls)),
 ]

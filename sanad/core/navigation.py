@@ -28,6 +28,9 @@ ADMIN = NavItem(
 )
 PEOPLE = NavItem(_("People"), "person-list", _("Find or register survivors and other persons."))
 AUDIT = NavItem(_("Audit trail"), "audit-search", _("Who saw and changed what; export; chain verification."))
+DEFINITIONS = NavItem(
+    _("Definitions"), "definitions-browse", _("The unified code lists every body counts with, in Arabic and English.")
+)
 API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -44,15 +47,15 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     Role.AUDITOR: _("See who saw and changed what, and check that the trail is intact."),
 }
 
-_COMMON = [DIRECTORY]
+_COMMON = [DIRECTORY, DEFINITIONS]
 ROLE_ITEMS: dict[str, list[NavItem]] = {
-    Role.INTAKE_OFFICER: [PEOPLE, DIRECTORY],
-    Role.CASE_WORKER: [PEOPLE, DIRECTORY],
-    Role.SUPERVISOR: [PEOPLE, DIRECTORY],
-    Role.EXAMINER: [PEOPLE, DIRECTORY],
-    Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY],
-    Role.NATIONAL_ADMIN: [ADMIN, DIRECTORY, API_DOCS],
-    Role.AUDITOR: [AUDIT, DIRECTORY],
+    Role.INTAKE_OFFICER: [PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.CASE_WORKER: [PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.SUPERVISOR: [PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.EXAMINER: [PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
+    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, DIRECTORY, API_DOCS],
+    Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
 }
 
 
