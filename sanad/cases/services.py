@@ -123,7 +123,9 @@ def _validate_incident(
         err("occurred_on", _("Give the date of the incident, or the start of an approximate period."))
     for name in ("occurred_on", "period_start", "period_end"):
         value = getattr(data, name)
-        if value is not None and value > received_on:
+        if value is not None and value > _local_today(country):
+            err(name, _("The date is in the future."))
+        elif value is not None and value > received_on:
             err(name, _("The incident cannot be after the report was received."))
     if data.period_start and data.period_end and data.period_end < data.period_start:
         err("period_end", _("The end of the period is before its start."))
