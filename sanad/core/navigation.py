@@ -26,6 +26,7 @@ DIRECTORY = NavItem(
 ADMIN = NavItem(
     _("Administration"), "admin:index", _("Institutions, units, governorates, roll-out phases and memberships.")
 )
+CASES = NavItem(_("Cases"), "case-worklist", _("Register complaints and reports; work on cases, risk and closure."))
 PEOPLE = NavItem(_("People"), "person-list", _("Find or register survivors and other persons."))
 AUDIT = NavItem(_("Audit trail"), "audit-search", _("Who saw and changed what; export; chain verification."))
 DEFINITIONS = NavItem(
@@ -49,10 +50,10 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
 
 _COMMON = [DIRECTORY, DEFINITIONS]
 ROLE_ITEMS: dict[str, list[NavItem]] = {
-    Role.INTAKE_OFFICER: [PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.CASE_WORKER: [PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.SUPERVISOR: [PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.EXAMINER: [PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.INTAKE_OFFICER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.CASE_WORKER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.SUPERVISOR: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.EXAMINER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
     Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, DIRECTORY, API_DOCS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],

@@ -1,0 +1,390 @@
+"""Intake and case pages: thin, they parse input, call a service or selector, and render. A refused
+input comes back next to its field with what was typed; a stale edit says so and keeps the input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanad.access.actor import Actor, actor_from_request
+from sanad.access.policy import Denied, can, require
+from sanad.cases import selectors, services
+from sanad.cases.forms import (
+    AdvanceForm,
+    AssessmentForm,
+    ClosureRequestForm,
+    DecisionForm,
+    IncidentForm,
+    ReasonForm,
+    ReportForm,
+    RoleForm,
+)
+from sanad.cases.models import WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
+from sanad.cases.risk import instrument
+from sanad.cases.timeline import entry_text
+from sanad.people.forms import PersonForm
+from sanad.people.matching import find_candidates
+from sanad.people.services import person_register
+from sanad.taxonomy.models import DefinitionVersion, VersionStatus
+
+View = Callable[..., HttpResponse]
+
+
+def denied_as_403(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Denied:
+            return render(request, "403.html", status=403)
+
+    return wrapped
+
+
+def _definitions(actor: Actor) -> DefinitionVersion | None:
+    if actor.membership is None:
+        return None
+    return (
+        DefinitionVersion.objects.filter(
+            country_id=actor.membership.unit.institution.country_id, status=VersionStatus.PUBLISHED
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _country_id(actor: Actor) -> int | None:
+    return actor.membership.unit.institution.country_id if actor.membership else None
+
+
+@login_required
+@denied_as_403
+def worklist(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    require(actor, "case.list")
+    view = request.GET.get("view", "mine" if actor.has_role("case_worker") else "open")
+    search = (request.GET.get("q") or "").strip()
+    sort = request.GET.get("sort", "-created_at")
+    if sort not in ("created_at", "-created_at", "number", "-number", "status"):
+        sort = "-created_at"
+    cases = selectors.case_list(
+        actor=actor,
+        search=search,
+        status="open" if view in ("open", "mine", "high_risk") else "",
+        mine=view == "mine",
+        high_risk=view == "high_risk",
+    ).order_by(sort, "pk")
+    if view == "awaiting":
+        cases = selectors.case_list(actor=actor, search=search, status=CaseStatus.CLOSURE_REQUESTED).filter(
+            owner_unit_id=actor.unit_id
+        )
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    reports = list(selectors.new_reports(actor=actor)[:50]) if can(actor, "report.list") else []
+    return render(
+        request,
+        "cases/worklist.html",
+        {
+            "page": page,
+            "q": search,
+            "view": view,
+            "sort": sort,
+            "new_reports": reports,
+            "may_register": can(actor, "report.create"),
+        },
+    )
+
+
+@login_required
+@denied_as_403
+def report_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    require(actor, "report.create")
+    version = _definitions(actor)
+    initial = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    form = ReportForm(request.POST or None, initial=initial, version=version, country_id=_country_id(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_register(actor=actor, data=form.to_input())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The report was registered. Now add the persons involved."))
+            return redirect("report-detail", pk=report.pk)
+    return render(request, "cases/report_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _report_page(request: HttpRequest, actor: Actor, pk: int, **extra: Any) -> HttpResponse:
+    report = selectors.report_get(actor=actor, pk=pk)
+    version = _definitions(actor)
+    persons = list(report.persons.select_related("person").order_by("pk"))
+    context = {
+        "report": report,
+        "persons": persons,
+        "incidents": list(report.incidents.select_related("governorate").order_by("pk")),
+        "has_survivor": any(p.role == PersonRole.SURVIVOR for p in persons),
+        "may_edit": can(actor, "report.edit", report),
+        "may_open": report.status == ReportStatus.NEW and can(actor, "case.open", report),
+        "existing_case": services.open_case_of(actor=actor, report=report)
+        if report.status == ReportStatus.NEW
+        else None,
+        "person_form": PersonForm(),
+        "role_form": RoleForm(),
+        "incident_form": IncidentForm(version=version, country_id=_country_id(actor)),
+        "roles": PersonRole.choices,
+    }
+    context.update(extra)
+    return render(request, "cases/report_detail.html", context, status=400 if extra.get("failed") else 200)
+
+
+@login_required
+@denied_as_403
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_page(request, actor_from_request(request), pk)
+
+
+@login_required
+@denied_as_403
+def report_person_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment under the name field: persons already registered, as the officer types."""
+    actor = actor_from_request(request)
+    report = selectors.report_get(actor=actor, pk=pk, action="report.edit")
+    name = (request.GET.get("name") or "").strip()
+    inside, outside = find_candidates(actor=actor, name=name) if len(name) >= 2 else ([], [])
+    return render(
+        request,
+        "cases/_person_matches.html",
+        {"report": report, "inside": inside[:10], "outside": outside[:5], "name": name, "roles": PersonRole.choices},
+    )
+
+
+@login_required
+@require_POST
+@denied_as_403
+def report_add_person(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    report = selectors.report_get(actor=actor, pk=pk, action="report.edit")
+    role_form = RoleForm(request.POST)
+    try:
+        person_id = int(request.POST.get("person", ""))
+    except ValueError:
+        person_id = 0
+    if role_form.is_valid():
+        try:
+            services.report_add_person(
+                actor=actor, report=report, person_id=person_id, role=role_form.cleaned_data["role"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The person was added to the report."))
+    return redirect("report-detail", pk=pk)
+
+
+@login_required
+@require_POST
+@denied_as_403
+def report_register_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a person not found in the registry and add them to the report in their role."""
+    actor = actor_from_request(request)
+    report = selectors.report_get(actor=actor, pk=pk, action="report.edit")
+    person_form = PersonForm(request.POST)
+    role_form = RoleForm(request.POST)
+    if person_form.is_valid() and role_form.is_valid():
+        person = person_register(actor=actor, data=person_form.to_input())
+        services.report_add_person(actor=actor, report=report, person_id=person.pk, role=role_form.cleaned_data["role"])
+        messages.success(request, _("The person was registered and added to the report."))
+        return redirect("report-detail", pk=pk)
+    return _report_page(request, actor, pk, person_form=person_form, role_form=role_form, failed=True)
+
+
+@login_required
+@require_POST
+@denied_as_403
+def report_add_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    report = selectors.report_get(actor=actor, pk=pk, action="report.edit")
+    form = IncidentForm(request.POST, version=_definitions(actor), country_id=_country_id(actor))
+    if form.is_valid():
+        try:
+            services.report_add_incident(actor=actor, report=report, data=form.incident_input())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The incident was added."))
+            return redirect("report-detail", pk=pk)
+    return _report_page(request, actor, pk, incident_form=form, failed=True)
+
+
+@login_required
+@require_POST
+@denied_as_403
+def report_open_case(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    report = selectors.report_get(actor=actor, pk=pk)
+    link_to = request.POST.get("link_to")
+    try:
+        if link_to:
+            case = selectors.case_get(actor=actor, pk=int(link_to), action="case.edit")
+            services.case_link_report(actor=actor, report=report, case=case)
+            messages.success(request, _("The report was linked to the open case."))
+        else:
+            case = services.case_open(actor=actor, report=report)
+            messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("report-detail", pk=pk)
+    return redirect("case-detail", pk=case.pk)
+
+
+def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> HttpResponse:
+    version = _definitions(actor)
+    steps = [str(s) for s in WORK_STEPS]
+    step = steps.index(case.status) if case.status in steps else None
+    pending = case.closure_requests.filter(decision=ClosureDecision.PENDING).select_related("requested_by").first()
+    tool = instrument("dash")
+    labels = dict(CaseStatus.choices)
+    context = {
+        "case": case,
+        "reports": list(case.reports.order_by("received_at")),
+        "timeline": [(e, entry_text(e)) for e in case.timeline.select_related("by")],
+        "assessments": list(case.assessments.select_related("assessed_by")),
+        "instrument": tool,
+        "next_status": steps[step + 1] if step is not None and step + 1 < len(steps) else None,
+        "previous_status": steps[step - 1] if step else None,
+        "status_labels": labels,
+        "pending": pending,
+        "may_advance": case.status in steps and can(actor, "case.advance", case),
+        "may_assess": case.is_open and can(actor, "case.assess", case),
+        "may_request_closure": case.status in steps and can(actor, "case.request_closure", case),
+        "may_decide": pending is not None
+        and pending.requested_by_id != actor.user_id
+        and can(actor, "case.approve_closure", case),
+        "may_reopen": case.status == CaseStatus.CLOSED and can(actor, "case.reopen", case),
+        "closure_form": forms.get("closure_form")
+        or ClosureRequestForm(initial={"row_version": case.row_version}, version=version),
+        "decision_form": forms.get("decision_form") or DecisionForm(initial={"row_version": case.row_version}),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(initial={"row_version": case.row_version}),
+        "conflict": forms.get("conflict", False),
+    }
+    failed = any(f is not None and getattr(f, "errors", None) for f in forms.values()) or context["conflict"]
+    return render(
+        request, "cases/case_detail.html", context, status=409 if context["conflict"] else 400 if failed else 200
+    )
+
+
+@login_required
+@denied_as_403
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    return _case_page(request, actor, selectors.case_get(actor=actor, pk=pk))
+
+
+@login_required
+@require_POST
+@denied_as_403
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One endpoint per workflow action. On a stale version the page is shown again with a warning,
+    the current state, and the editor's input still in the form."""
+    actor = actor_from_request(request)
+    case = selectors.case_get(actor=actor, pk=pk)
+    version = _definitions(actor)
+    form: Any
+    if action == "advance":
+        form = AdvanceForm(request.POST)
+        key = "advance_form"
+    elif action == "request-closure":
+        form = ClosureRequestForm(request.POST, version=version)
+        key = "closure_form"
+    elif action == "decide":
+        form = DecisionForm(request.POST)
+        key = "decision_form"
+    elif action == "reopen":
+        form = ReasonForm(request.POST)
+        key = "reopen_form"
+    else:
+        return render(request, "404.html", status=404)
+    if not form.is_valid():
+        return _case_page(request, actor, case, **{key: form})
+    d = form.cleaned_data
+    try:
+        if action == "advance":
+            services.case_advance(actor=actor, case=case, to_status=d["to_status"], expected_version=d["row_version"])
+            messages.success(request, _("The case moved to the next step."))
+        elif action == "request-closure":
+            services.case_request_closure(
+                actor=actor, case=case, reason_code=d["reason_code"], note=d["note"], expected_version=d["row_version"]
+            )
+            messages.success(request, _("Closure requested; a supervisor will decide."))
+        elif action == "decide":
+            services.case_decide_closure(
+                actor=actor,
+                case=case,
+                approve=d["decision"] == "approve",
+                note=d["note"],
+                expected_version=d["row_version"],
+            )
+            messages.success(request, _("Your decision was recorded."))
+        else:
+            services.case_reopen(actor=actor, case=case, reason=d["reason"], expected_version=d["row_version"])
+            messages.success(request, _("The case was reopened."))
+    except services.StaleVersion:
+        fresh = selectors.case_get(actor=actor, pk=pk)
+        # The editor's input stays; only the version moves on, so a deliberate resubmit applies it.
+        data = request.POST.copy()
+        data["row_version"] = str(fresh.row_version)
+        rebound = type(form)(data, version=version) if key == "closure_form" else type(form)(data)
+        rebound.is_valid()
+        return _case_page(request, actor, fresh, **{key: rebound, "conflict": True})
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errs in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errs)
+        else:
+            form.add_error(None, exc)
+        return _case_page(request, actor, case, **{key: form})
+    return redirect("case-detail", pk=pk)
+
+
+@login_required
+@denied_as_403
+def case_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    case = selectors.case_get(actor=actor, pk=pk, action="case.assess")
+    tool = instrument("dash")
+    form = AssessmentForm(request.POST or None, instrument=tool)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.case_assess_risk(
+                actor=actor,
+                case=case,
+                answers=form.answers(),
+                judged_level=form.cleaned_data["level"],
+                reason=form.cleaned_data["judgement_reason"],
+            )
+        except ValidationError as exc:
+            for name, errs in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errs)
+        else:
+            messages.success(
+                request,
+                _("Risk assessed: score %(score)s, level %(level)s.")
+                % {"score": assessment.score, "level": assessment.get_level_display()},
+            )
+            return redirect("case-detail", pk=pk)
+    return render(
+        request,
+        "cases/assess.html",
+        {"case": case, "form": form, "instrument": tool},
+        status=400 if form.errors else 200,
+    )
