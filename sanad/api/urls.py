@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
+from sanad.cases.api import CaseViewSet, ReportViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
@@ -14,6 +15,8 @@ router.register("institutions", views.InstitutionViewSet, basename="institution"
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("persons", PersonViewSet, basename="person")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("reports", ReportViewSet, basename="report")
+router.register("cases", CaseViewSet, basename="case")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [
