@@ -15,8 +15,8 @@ router.register("institutions", views.InstitutionViewSet, basename="institution"
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("persons", PersonViewSet, basename="person")
 router.register("notices", NoticeViewSet, basename="notice")
-router.register("reports", ReportViewSet, basename="report")
-router.register("cases", CaseViewSet, basename="case")
+router.register("reports", ReportViewSet, basename="api-report")
+router.register("cases", CaseViewSet, basename="api-case")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [
