@@ -34,7 +34,8 @@ for prefix, editors in (("report", _INTAKE), ("case", _CASE_WORK | {Role.INTAKE_
 
 register("report.create", roles=_INTAKE)
 register("case.open", roles=_INTAKE, check=_readable)
-register("case.assess", roles=_CASE_WORK, check=_readable)
+# Family-protection officers take the first DASH at intake; case workers repeat it.
+register("case.assess", roles=_INTAKE, check=_readable)
 register("case.advance", roles=_CASE_WORK, check=_readable)
 register("case.assign", roles={Role.SUPERVISOR}, check=_supervises)
 register("case.request_closure", roles=_CASE_WORK, check=_readable)

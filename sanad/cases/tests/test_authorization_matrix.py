@@ -74,7 +74,7 @@ def test_view_case_and_its_report(world: dict[str, Any], role: str, place: str) 
 
 ACTIONS = {
     # action: (who may, how to try it through the API)
-    "assess": ({Role.CASE_WORKER, Role.SUPERVISOR}, "assessments", {"answers": {}}),
+    "assess": ({Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR}, "assessments", {"answers": {}}),
     "advance": ({Role.CASE_WORKER, Role.SUPERVISOR}, "advance", {"to_status": "assessment"}),
     "closure": ({Role.CASE_WORKER, Role.SUPERVISOR}, "closure-request", {"reason_code": "needs_met"}),
 }
