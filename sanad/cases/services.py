@@ -274,10 +274,10 @@ def report_add_person(*, actor: Actor, report: Report, person_id: int, role: str
     return link
 
 
-def _next_number(country: Country) -> tuple[int, int, str]:
+def _next_number(country: Country, at: dt.datetime) -> tuple[int, int, str]:
     """(year, sequence, number). The upsert locks the counter row until commit: concurrent openings
     queue on it, and a rolled-back opening gives its number back, so the sequence has no gaps."""
-    year = _local_today(country).year
+    year = at.astimezone(zoneinfo.ZoneInfo(country.time_zone)).year
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO cases_casecounter (country_id, year, last) VALUES (%s, %s, 1) "
@@ -309,9 +309,14 @@ def open_case_of(*, actor: Actor, report: Report) -> Case | None:
     return case_list(actor=actor).filter(survivor_id=link.person_id).exclude(status=CaseStatus.CLOSED).first()
 
 
-def case_open(*, actor: Actor, report: Report, assigned_to: User | None = None) -> Case:
-    """Open a case from a new report: numbered per country and year, owned by the actor's unit."""
+def case_open(
+    *, actor: Actor, report: Report, assigned_to: User | None = None, opened_at: dt.datetime | None = None
+) -> Case:
+    """Open a case from a new report: numbered per country and year, owned by the actor's unit.
+    ``opened_at`` is for recording a past opening (imports, synthetic data); never in the future."""
     require(actor, "case.open", report)
+    now = timezone.now()
+    opened_at = min(opened_at or now, now)
     membership = actor.membership
     if membership is None:
         raise ValueError("no acting membership")
@@ -320,7 +325,7 @@ def case_open(*, actor: Actor, report: Report, assigned_to: User | None = None) 
         if locked.status != ReportStatus.NEW:
             raise ValidationError(_("This report is already handled."))
         survivor = _survivor(locked)
-        year, sequence, number = _next_number(locked.country)
+        year, sequence, number = _next_number(locked.country, opened_at)
         case = Case.objects.create(
             owner_unit=membership.unit,
             created_by=_user(actor),
@@ -329,13 +334,16 @@ def case_open(*, actor: Actor, report: Report, assigned_to: User | None = None) 
             year=year,
             sequence=sequence,
             survivor=survivor,
+            created_at=opened_at,
             assigned_to=assigned_to or (actor.user if actor.role == Role.CASE_WORKER else None),
             confidentiality=locked.confidentiality,
         )
         locked.case = case
         locked.status = ReportStatus.CASE_OPENED
         locked.save(update_fields=["case", "status"])
-        _event(case, TimelineKind.OPENED, actor, report=locked.pk)
+        TimelineEntry.objects.create(
+            case=case, kind=TimelineKind.OPENED, by=actor.user, at=opened_at, params={"report": locked.pk}
+        )
         audit_record(
             actor=actor,
             action="case.open",
