@@ -53,7 +53,11 @@ def case_list(
         else:
             # The survivor's normalised name key: hamza, taa marbuta, alef maqsura, diacritics all fold.
             for token in name_tokens(search)[:5]:
-                qs = qs.filter(survivor__name_key__contains=token.replace("-", ""))
+                plain = token.replace("-", "")
+                # The name key keeps family names without their article (الحداد → حداد).
+                if plain.startswith("ال") and len(plain) > 4:
+                    plain = plain[2:]
+                qs = qs.filter(survivor__name_key__contains=plain)
     return qs
 
 

@@ -1,0 +1,52 @@
+"""Worklists: Arabic-insensitive search, views by role, and a pinned number of queries per page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sanad.access.actor import Actor
+from sanad.cases import services
+from sanad.institutions.roles import Role
+from sanad.people.services import PersonInput, person_register
+from sanad.testing.auth import MfaClient
+from sanad.testing.factories import TEST_PASSWORD
+
+from .conftest import report_input
+
+pytestmark = pytest.mark.django_db
+
+
+def open_cases(intake: Actor, count: int, first_name: str = "عائشة") -> list[Any]:
+    cases = []
+    for _ in range(count):
+        person = person_register(actor=intake, data=PersonInput(first_name=first_name, family_name="المؤيد"))
+        report = services.report_register(actor=intake, data=report_input(person))
+        cases.append(services.case_open(actor=intake, report=report))
+    return cases
+
+
+@pytest.mark.parametrize("typed", ["عائشه", "عايشة", "عَائِشَة المويد", "عائشة"])
+def test_search_folds_hamza_taa_marbuta_and_diacritics(client: MfaClient, intake: Actor, typed: str) -> None:
+    (case,) = open_cases(intake, 1)
+    open_cases(intake, 1, first_name="مريم")
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    body = client.get("/cases/", {"view": "all", "q": typed}).content.decode()
+    assert case.number in body and body.count('data-testid="case-row"') == 1
+
+
+def test_worklist_queries_do_not_grow_with_the_rows(client: MfaClient, intake: Actor, actor_for: Any) -> None:
+    supervisor = actor_for(Role.SUPERVISOR)
+    assert supervisor.user is not None
+    client.login(username=supervisor.user.username, password=TEST_PASSWORD)
+    open_cases(intake, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/cases/", {"view": "all"}).status_code == 200
+    open_cases(intake, 8)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/cases/", {"view": "all"}).status_code == 200
+    assert len(many) == len(few) <= 16, [q["sql"] for q in many.captured_queries]
