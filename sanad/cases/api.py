@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, require
 from sanad.cases import selectors, services
-from sanad.cases.models import Case, CaseStatus, IdempotentResponse, PersonRole, Report, RiskLevel
+from sanad.cases.models import Case, CaseStatus, IdempotentResponse, PersonRole, PlanKind, Report, RiskLevel
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=False)
 IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)
@@ -137,6 +137,31 @@ def case_data(case: Case, *, full: bool = True) -> dict[str, Any]:
         data["reports"] = list(case.reports.order_by("pk").values_list("pk", flat=True))
         data["timeline"] = [
             {"at": e.at.isoformat(), "kind": e.kind, "params": e.params} for e in case.timeline.order_by("at", "pk")
+        ]
+        data["plan_actions"] = [
+            {
+                "id": a.pk,
+                "plan": a.plan,
+                "goal": str(a.goal),
+                "action": str(a.action),
+                "responsible": a.responsible,
+                "due_on": a.due_on.isoformat(),
+                "done_at": a.done_at.isoformat() if a.done_at else None,
+            }
+            for a in case.plan_actions.all()
+        ]
+        data["services"] = [
+            {
+                "service_code": sv.service_code,
+                "provider": sv.provider_id,
+                "delivered_on": sv.delivered_on.isoformat(),
+                "outcome_code": sv.outcome_code,
+            }
+            for sv in case.services.all()
+        ]
+        data["notes"] = [
+            {"text": str(n.text), "written_at": n.written_at.isoformat(), "written_by": n.written_by_id}
+            for n in case.notes.all()
         ]
         data["assessments"] = [
             {"at": a.assessed_at.isoformat(), "score": a.score, "computed_level": a.computed_level, "level": a.level}
@@ -315,6 +340,25 @@ class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
+class PlanActionSerializer(serializers.Serializer[Any]):
+    plan = serializers.ChoiceField(choices=PlanKind.choices)
+    goal = serializers.CharField()
+    action = serializers.CharField()
+    responsible = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+
+
+class ServiceDeliveredSerializer(serializers.Serializer[Any]):
+    service_code = serializers.CharField()
+    provider = serializers.IntegerField()
+    delivered_on = serializers.DateField()
+    outcome_code = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+
+
 class CaseViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[
@@ -436,4 +480,63 @@ class CaseViewSet(viewsets.ViewSet):
             lambda actor, case, d, v: services.case_reopen(
                 actor=actor, case=case, reason=d["reason"], expected_version=v
             ),
+        )
+
+    def _add(
+        self, request: Request, pk: str, serializer_class: type[serializers.Serializer[Any]], run: Callable[..., Any]
+    ) -> Response:
+        """Additions to a case (plan actions, services, notes) need no If-Match: they change nothing
+        another editor typed."""
+        actor = actor_from_request(request)
+        case = selectors.case_get(actor=actor, pk=int(pk))
+
+        def handler() -> Response:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                run(actor, case, serializer.validated_data)
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            fresh = Case.objects.get(pk=case.pk)
+            return _with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=PlanActionSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"], url_path="plan-actions")
+    def plan_actions(self, request: Request, pk: str) -> Response:
+        return self._add(
+            request,
+            pk,
+            PlanActionSerializer,
+            lambda actor, case, d: services.case_add_plan_action(actor=actor, case=case, **d),
+        )
+
+    @extend_schema(request=ServiceDeliveredSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def services(self, request: Request, pk: str) -> Response:
+        return self._add(
+            request,
+            pk,
+            ServiceDeliveredSerializer,
+            lambda actor, case, d: services.case_record_service(
+                actor=actor,
+                case=case,
+                service_code=d["service_code"],
+                provider_id=d["provider"],
+                delivered_on=d["delivered_on"],
+                outcome_code=d["outcome_code"],
+            ),
+        )
+
+    @extend_schema(request=NoteSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, pk: str) -> Response:
+        return self._add(
+            request,
+            pk,
+            NoteSerializer,
+            lambda actor, case, d: services.case_add_note(actor=actor, case=case, text=d["text"]),
         )

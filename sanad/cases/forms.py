@@ -9,10 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sanad.cases.models import PersonRole, RiskLevel
+from sanad.cases.models import PersonRole, PlanKind, RiskLevel
 from sanad.cases.risk import Instrument
 from sanad.cases.services import IncidentInput, ReportInput
-from sanad.institutions.models import Governorate
+from sanad.institutions.models import Governorate, Institution
 from sanad.taxonomy.models import CodeList, DefinitionVersion
 from sanad.taxonomy.selectors import codes_of
 
@@ -172,3 +172,28 @@ class DecisionForm(VersionedForm):
 
 class ReasonForm(VersionedForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanActionForm(forms.Form):
+    plan = forms.ChoiceField(label=_("Plan"), choices=PlanKind.choices)
+    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
+    action = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.CharField(label=_("Responsible"), max_length=200)
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(DATE))
+
+
+class ServiceForm(forms.Form):
+    service_code = forms.ChoiceField(label=_("Service"))
+    provider = forms.ModelChoiceField(label=_("Provider institution"), queryset=Institution.objects.none())
+    delivered_on = forms.DateField(label=_("Date delivered"), widget=forms.DateInput(DATE))
+    outcome_code = forms.ChoiceField(label=_("Outcome"), required=False)
+
+    def __init__(self, *args: Any, version: DefinitionVersion | None, country_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service_code"].choices = code_choices(version, CodeList.SERVICE)  # type: ignore[attr-defined]
+        self.fields["outcome_code"].choices = code_choices(version, CodeList.OUTCOME)  # type: ignore[attr-defined]
+        self.fields["provider"].queryset = Institution.objects.filter(country_id=country_id or 0).order_by("code")  # type: ignore[attr-defined]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))

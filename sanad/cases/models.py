@@ -218,6 +218,10 @@ class TimelineKind(models.TextChoices):
     CLOSURE_REJECTED = "closure_rejected", _("Closure rejected")
     REOPENED = "reopened", _("Reopened")
     CONFIDENTIALITY = "confidentiality", _("Confidentiality changed")
+    PLAN_ACTION_ADDED = "plan_action_added", _("Plan action added")
+    PLAN_ACTION_DONE = "plan_action_done", _("Plan action done")
+    SERVICE_DELIVERED = "service_delivered", _("Service delivered")
+    NOTE_ADDED = "note_added", _("Note added")
 
 
 class TimelineEntry(models.Model):
@@ -299,6 +303,67 @@ class ClosureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.decision}"
+
+
+class PlanKind(models.TextChoices):
+    SAFETY = "safety", _("Safety plan")
+    CASE = "case", _("Case plan")
+
+
+class PlanAction(models.Model):
+    """One line of the safety plan or the case plan: a goal, the action towards it, who does it, by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_actions")
+    plan = models.CharField(_("plan"), max_length=10, choices=PlanKind.choices)
+    # A safety plan names safe places and people: it is the survivor's data, so it is encrypted.
+    goal = EncryptedTextField(_("goal"), purpose="cases.planaction.goal")
+    action = EncryptedTextField(_("action"), purpose="cases.planaction.action")
+    responsible = models.CharField(_("responsible"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["due_on", "pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["due_on"], condition=Q(done_at__isnull=True), name="plan_action_open_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.plan}:{self.due_on}"
+
+
+class ServiceDelivered(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    definitions_version = version_field(verbose_name=_("definitions version"))
+    service_code = code_field(_("service"))
+    provider = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="+", verbose_name=_("provider")
+    )
+    delivered_on = models.DateField(_("date delivered"))
+    outcome_code = code_field(_("outcome"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["delivered_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.service_code}"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = EncryptedTextField(_("note"), purpose="cases.casenote.text")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.pk}"
 
 
 class IdempotentResponse(models.Model):

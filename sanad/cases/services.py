@@ -24,16 +24,20 @@ from sanad.cases.models import (
     RISK_ORDER,
     WORK_STEPS,
     Case,
+    CaseNote,
     CaseStatus,
     ClosureDecision,
     ClosureRequest,
     Incident,
     PersonRole,
+    PlanAction,
+    PlanKind,
     Report,
     ReportPerson,
     ReportStatus,
     RiskAssessment,
     RiskLevel,
+    ServiceDelivered,
     TimelineEntry,
     TimelineKind,
 )
@@ -613,3 +617,116 @@ def case_set_confidentiality(*, actor: Actor, case: Case, level: str, reason: st
             details={"from": before, "to": level},
         )
     return locked
+
+
+def _open_case(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("A closed case cannot be changed; reopen it first."))
+
+
+def case_add_plan_action(
+    *, actor: Actor, case: Case, plan: str, goal: str, action: str, responsible: str, due_on: dt.date
+) -> PlanAction:
+    require(actor, "case.plan", case)
+    _open_case(case)
+    errors: dict[str, list[str]] = {}
+    if plan not in PlanKind.values:
+        errors["plan"] = [_("Unknown plan.")]
+    for name, value in (("goal", goal), ("action", action), ("responsible", responsible)):
+        if not value.strip():
+            errors[name] = [_("This field is required.")]
+    if due_on < _local_today(case.country) - dt.timedelta(days=1):
+        errors["due_on"] = [_("The due date is in the past.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), history_context(actor):
+        row = PlanAction.objects.create(
+            case=case,
+            plan=plan,
+            goal=goal.strip(),
+            action=action.strip(),
+            responsible=responsible.strip(),
+            due_on=due_on,
+            created_by=_user(actor),
+        )
+        _event(case, TimelineKind.PLAN_ACTION_ADDED, actor, plan=plan, due_on=due_on.isoformat())
+        audit_record(
+            actor=actor, action="case.plan", object_type="cases.case", object_id=case.pk, details={"plan": plan}
+        )
+    return row
+
+
+def case_complete_plan_action(*, actor: Actor, case: Case, action_id: int) -> PlanAction:
+    require(actor, "case.plan", case)
+    with transaction.atomic(), history_context(actor):
+        row = PlanAction.objects.select_for_update().filter(case=case, pk=action_id).first()
+        if row is None:
+            raise ValidationError({"action": [_("No such plan action on this case.")]})
+        if row.done_at is None:
+            row.done_at = timezone.now()
+            row.save(update_fields=["done_at"])
+            _event(case, TimelineKind.PLAN_ACTION_DONE, actor, plan=row.plan, due_on=row.due_on.isoformat())
+            audit_record(
+                actor=actor,
+                action="case.plan_done",
+                object_type="cases.case",
+                object_id=case.pk,
+                details={"id": row.pk},
+            )
+    return row
+
+
+def case_record_service(
+    *,
+    actor: Actor,
+    case: Case,
+    service_code: str,
+    provider_id: int,
+    delivered_on: dt.date,
+    outcome_code: str = "",
+) -> ServiceDelivered:
+    from sanad.institutions.models import Institution
+
+    require(actor, "case.record_service", case)
+    _open_case(case)
+    version = current_definitions(case.country)
+    errors: dict[str, list[str]] = {}
+    _code_error(errors, "service_code", CodeList.SERVICE, service_code, version)
+    if outcome_code:
+        _code_error(errors, "outcome_code", CodeList.OUTCOME, outcome_code, version)
+    if not Institution.objects.filter(pk=provider_id, country=case.country).exists():
+        errors["provider"] = [_("Unknown institution.")]
+    if delivered_on > _local_today(case.country):
+        errors["delivered_on"] = [_("The date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), history_context(actor):
+        row = ServiceDelivered.objects.create(
+            case=case,
+            definitions_version=version,
+            service_code=service_code,
+            provider_id=provider_id,
+            delivered_on=delivered_on,
+            outcome_code=outcome_code,
+            recorded_by=_user(actor),
+        )
+        _event(case, TimelineKind.SERVICE_DELIVERED, actor, service=service_code, provider=provider_id)
+        audit_record(
+            actor=actor,
+            action="case.record_service",
+            object_type="cases.case",
+            object_id=case.pk,
+            details={"service": service_code},
+        )
+    return row
+
+
+def case_add_note(*, actor: Actor, case: Case, text: str) -> CaseNote:
+    require(actor, "case.note", case)
+    if not text.strip():
+        raise ValidationError({"text": [_("This field is required.")]})
+    with transaction.atomic(), history_context(actor):
+        note = CaseNote.objects.create(case=case, text=text.strip(), written_by=_user(actor))
+        _event(case, TimelineKind.NOTE_ADDED, actor)
+        audit_record(actor=actor, action="case.note", object_type="cases.case", object_id=case.pk)
+    return note

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from sanad.cases.models import CaseStatus, RiskLevel, TimelineEntry, TimelineKind
+from sanad.cases.models import CaseStatus, PlanKind, RiskLevel, TimelineEntry, TimelineKind
 
 
 def entry_text(entry: TimelineEntry) -> str:
@@ -25,6 +25,12 @@ def entry_text(entry: TimelineEntry) -> str:
             "score": p.get("score"),
             "level": levels.get(p.get("level", ""), p.get("level")),
         }
+    if entry.kind in (TimelineKind.PLAN_ACTION_ADDED, TimelineKind.PLAN_ACTION_DONE):
+        plans = dict(PlanKind.choices)
+        text = _("Plan action added (%(plan)s, due %(due)s).")
+        if entry.kind == TimelineKind.PLAN_ACTION_DONE:
+            text = _("Plan action done (%(plan)s, due %(due)s).")
+        return text % {"plan": plans.get(p.get("plan", ""), p.get("plan")), "due": p.get("due_on", "")}
     if entry.kind == TimelineKind.ASSIGNED:
         return _("Assigned to %(user)s.") % {"user": p.get("user", "")}
     return str(entry.get_kind_display())

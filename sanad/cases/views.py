@@ -26,9 +26,12 @@ from sanad.cases.forms import (
     ClosureRequestForm,
     DecisionForm,
     IncidentForm,
+    NoteForm,
+    PlanActionForm,
     ReasonForm,
     ReportForm,
     RoleForm,
+    ServiceForm,
 )
 from sanad.cases.models import WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
 from sanad.cases.risk import instrument
@@ -81,10 +84,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list(
         actor=actor,
         search=search,
-        status="open" if view in ("open", "mine", "high_risk") else "",
+        status="open" if view in ("open", "mine", "high_risk", "overdue") else "",
         mine=view == "mine",
         high_risk=view == "high_risk",
     ).order_by(sort, "pk")
+    if view == "overdue":
+        cases = cases.filter(
+            plan_actions__done_at__isnull=True, plan_actions__due_on__lt=timezone.localdate()
+        ).distinct()
     if view == "awaiting":
         cases = selectors.case_list(actor=actor, search=search, status=CaseStatus.CLOSURE_REQUESTED).filter(
             owner_unit_id=actor.unit_id
@@ -276,6 +283,17 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"row_version": case.row_version}),
         "reopen_form": forms.get("reopen_form") or ReasonForm(initial={"row_version": case.row_version}),
         "conflict": forms.get("conflict", False),
+        "plan_actions": list(case.plan_actions.select_related("created_by")),
+        "services": list(case.services.select_related("provider", "definitions_version")),
+        "notes": list(case.notes.select_related("written_by")),
+        "today": timezone.localdate(),
+        "may_plan": case.is_open and can(actor, "case.plan", case),
+        "may_record_service": case.is_open and can(actor, "case.record_service", case),
+        "may_note": can(actor, "case.note", case),
+        "plan_form": forms.get("plan_form") or PlanActionForm(),
+        "service_form": forms.get("service_form")
+        or ServiceForm(version=version, country_id=_country_id(actor), initial={"delivered_on": timezone.localdate()}),
+        "note_form": forms.get("note_form") or NoteForm(),
     }
     failed = any(f is not None and getattr(f, "errors", None) for f in forms.values()) or context["conflict"]
     return render(
@@ -312,6 +330,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "reopen":
         form = ReasonForm(request.POST)
         key = "reopen_form"
+    elif action in ("plan", "service", "note", "plan-done"):
+        return _case_addition(request, actor, case, action)
     else:
         return render(request, "404.html", status=404)
     if not form.is_valid():
@@ -354,6 +374,51 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form.add_error(None, exc)
         return _case_page(request, actor, case, **{key: form})
     return redirect("case-detail", pk=pk)
+
+
+def _case_addition(request: HttpRequest, actor: Actor, case: Case, action: str) -> HttpResponse:
+    """Plan actions, services delivered and notes are added to a case, not edited in it, so they
+    need no version: two workers adding at once both keep what they added."""
+    form: Any
+    if action == "plan-done":
+        try:
+            services.case_complete_plan_action(actor=actor, case=case, action_id=int(request.POST.get("id", "0")))
+        except (ValidationError, ValueError):
+            messages.error(request, _("No such plan action on this case."))
+        return redirect("case-detail", pk=case.pk)
+    if action == "plan":
+        form, key = PlanActionForm(request.POST), "plan_form"
+    elif action == "service":
+        form = ServiceForm(request.POST, version=_definitions(actor), country_id=_country_id(actor))
+        key = "service_form"
+    else:
+        form, key = NoteForm(request.POST), "note_form"
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "plan":
+                services.case_add_plan_action(actor=actor, case=case, **d)
+            elif action == "service":
+                services.case_record_service(
+                    actor=actor,
+                    case=case,
+                    service_code=d["service_code"],
+                    provider_id=d["provider"].pk,
+                    delivered_on=d["delivered_on"],
+                    outcome_code=d["outcome_code"] or "",
+                )
+            else:
+                services.case_add_note(actor=actor, case=case, text=d["text"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errs in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errs)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("case-detail", pk=case.pk)
+    return _case_page(request, actor, case, **{key: form})
 
 
 @login_required
