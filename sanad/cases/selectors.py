@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from sanad.access.actor import Actor
-from sanad.access.policy import get_for, scope
+from sanad.access.policy import can, get_for, scope
 from sanad.audit.services import audit_record
 from sanad.cases.models import Case, CaseStatus, Report, ReportStatus
 from sanad.people.names import name_tokens
@@ -70,3 +71,24 @@ def case_get(*, actor: Actor, pk: int, action: str = "case.view") -> Case:
     )
     audit_record(actor=actor, action=action, object_type="cases.case", object_id=case.pk)
     return case
+
+
+def case_open_or_closed(*, actor: Actor, pk: int) -> tuple[Case, bool]:
+    """(case, True) with the read audited when the actor may read it; (case, False) when they may only
+    see that it exists (sealed, or break-glass possible); that refusal of content is audited too."""
+    reachable = case_reachable(actor=actor, pk=pk)
+    if can(actor, "case.view", reachable):
+        return case_get(actor=actor, pk=pk), True
+    audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk, outcome="denied")
+    return reachable, False
+
+
+def case_reachable(*, actor: Actor, pk: int) -> Case:
+    case = Case.objects.select_related("owner_unit", "owner_unit__institution").filter(pk=pk).first()
+    if case is not None and (
+        scope(actor, "case.list", Case.objects.filter(pk=pk)).exists() or can(actor, "case.break_glass", case)
+    ):
+        return case
+    if case is not None:
+        audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk, outcome="denied")
+    raise Http404

@@ -13,5 +13,7 @@ urlpatterns = [
     path("reports/<int:pk>/open-case/", views.report_open_case, name="report-open-case"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/assess/", views.case_assess, name="case-assess"),
+    path("<int:pk>/confidentiality/", views.case_confidentiality, name="case-confidentiality"),
+    path("<int:pk>/open/<str:how>/", views.case_open, name="case-open"),
     path("<int:pk>/<str:action>/", views.case_action, name="case-action"),
 ]

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, can, require
+from sanad.access.services import break_glass, unseal
+from sanad.accounts.stepup import require_recent_auth
 from sanad.cases import selectors, services
 from sanad.cases.forms import (
     AdvanceForm,
@@ -36,7 +38,8 @@ from sanad.cases.forms import (
 from sanad.cases.models import WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
 from sanad.cases.risk import instrument
 from sanad.cases.timeline import entry_text
-from sanad.people.forms import PersonForm
+from sanad.people.forms import ConfidentialityForm, PersonForm
+from sanad.people.forms import ReasonForm as OpenReasonForm
 from sanad.people.matching import find_candidates
 from sanad.people.services import person_register
 from sanad.taxonomy.models import DefinitionVersion, VersionStatus
@@ -290,6 +293,7 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "may_plan": case.is_open and can(actor, "case.plan", case),
         "may_record_service": case.is_open and can(actor, "case.record_service", case),
         "may_note": can(actor, "case.note", case),
+        "may_set_confidentiality": can(actor, "case.set_confidentiality", case),
         "plan_form": forms.get("plan_form") or PlanActionForm(),
         "service_form": forms.get("service_form")
         or ServiceForm(version=version, country_id=_country_id(actor), initial={"delivered_on": timezone.localdate()}),
@@ -305,7 +309,56 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
 @denied_as_403
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
-    return _case_page(request, actor, selectors.case_get(actor=actor, pk=pk))
+    case, readable = selectors.case_open_or_closed(actor=actor, pk=pk)
+    if readable:
+        return _case_page(request, actor, case)
+    # Within reach but closed: a sealed case the actor may unseal, or one they may break the glass on.
+    return render(
+        request,
+        "cases/closed.html",
+        {
+            "case": case,
+            "may_unseal": can(actor, "case.unseal", case),
+            "may_break_glass": can(actor, "case.break_glass", case),
+        },
+    )
+
+
+@login_required
+@require_recent_auth()
+def case_open(request: HttpRequest, pk: int, how: str) -> HttpResponse:
+    if how not in ("unseal", "break-glass"):
+        raise Http404
+    actor = actor_from_request(request)
+    case = selectors.case_reachable(actor=actor, pk=pk)
+    form = OpenReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        opener = unseal if how == "unseal" else break_glass
+        try:
+            opener(actor=actor, obj=case, reason=form.cleaned_data["reason"])
+        except Denied:
+            raise Http404 from None
+        messages.warning(request, _("Access opened for a limited time. The owner and the auditors have been told."))
+        return redirect("case-detail", pk=pk)
+    return render(request, "people/open.html", {"form": form, "how": how})
+
+
+@login_required
+@require_recent_auth()
+def case_confidentiality(request: HttpRequest, pk: int) -> HttpResponse:
+    """Restrict or seal a case (and its reports) through the one access policy; step-up first."""
+    actor = actor_from_request(request)
+    case = selectors.case_get(actor=actor, pk=pk, action="case.set_confidentiality")
+    form = ConfidentialityForm(request.POST or None, initial={"level": case.confidentiality})
+    if request.method == "POST" and form.is_valid():
+        services.case_set_confidentiality(
+            actor=actor, case=case, level=form.cleaned_data["level"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Confidentiality changed."))
+        if form.cleaned_data["level"] == "sealed":
+            return redirect("case-worklist")
+        return redirect("case-detail", pk=pk)
+    return render(request, "people/open.html", {"form": form, "how": "confidentiality"})
 
 
 @login_required

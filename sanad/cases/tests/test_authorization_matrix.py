@@ -67,7 +67,11 @@ def test_view_case_and_its_report(world: dict[str, Any], role: str, place: str) 
             assert [r.status_code for r in responses] == [200, 200, 200, 200]
             assert NARRATIVE in responses[2].content.decode() and responses[3].json()["narrative"] == NARRATIVE
         else:
-            assert all(r.status_code in (403, 404) for r in responses), (level, [r.status_code for r in responses])
+            # A supervisor of the owner unit sees that a sealed case exists (to unseal it), nothing more.
+            closed_page = role == Role.SUPERVISOR and place == "same_unit" and level == Confidentiality.SEALED
+            assert responses[0].status_code == (200 if closed_page else 404)
+            assert all(r.status_code in (403, 404) for r in responses[1:]), (level, [r.status_code for r in responses])
+            assert case.number not in responses[0].content.decode()
             assert all(NARRATIVE not in r.content.decode() for r in responses)
             assert AuditEvent.objects.filter(user_id=m.user.pk, outcome="denied", object_id=str(case.pk)).exists()
 
@@ -142,3 +146,23 @@ def test_lists_show_only_what_is_within_reach(world: dict[str, Any], role: str, 
     if sealed.pk in listed:
         assert set(listed[sealed.pk]) == {"id", "confidentiality", "owner_unit"}
     assert sealed.number not in page.content.decode()
+
+
+def test_sealing_a_case_seals_its_reports_and_is_audited(world: dict[str, Any], actor_for: Any) -> None:
+    case = world["cases"][Confidentiality.NORMAL]
+    supervisor = actor_for(Role.SUPERVISOR)
+    worker = actor_for(Role.CASE_WORKER)
+    client = MfaClient()
+    client.login(username=supervisor.user.username, password=TEST_PASSWORD)
+    response = client.post(
+        f"/cases/{case.pk}/confidentiality/", {"level": "sealed", "reason": "الناجية تعمل في الجهة نفسها"}
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(case=case).confidentiality == "sealed"
+    assert AuditEvent.objects.filter(action="case.set_confidentiality", object_id=str(case.pk)).exists()
+    closed = client.get(f"/cases/{case.pk}/")
+    assert closed.status_code == 200 and 'data-testid="unseal"' in closed.content.decode()
+    worker_client = MfaClient()
+    worker_client.login(username=worker.user.username, password=TEST_PASSWORD)
+    assert worker_client.get(f"/cases/{case.pk}/").status_code == 404
+    assert worker_client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
