@@ -222,6 +222,7 @@ class TimelineKind(models.TextChoices):
     PLAN_ACTION_DONE = "plan_action_done", _("Plan action done")
     SERVICE_DELIVERED = "service_delivered", _("Service delivered")
     NOTE_ADDED = "note_added", _("Note added")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
 
 
 class TimelineEntry(models.Model):
@@ -364,6 +365,25 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.pk}"
+
+
+class Attachment(models.Model):
+    """A file of a case. Its bytes are encrypted at rest (base64 inside an encrypted text column, so
+    key rotation covers it like every other encrypted field) and served only after an access check."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    content = EncryptedTextField(purpose="cases.attachment.content")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.filename}"
 
 
 class IdempotentResponse(models.Model):

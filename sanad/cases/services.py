@@ -23,6 +23,7 @@ from sanad.audit.services import audit_record
 from sanad.cases.models import (
     RISK_ORDER,
     WORK_STEPS,
+    Attachment,
     Case,
     CaseNote,
     CaseStatus,
@@ -730,3 +731,36 @@ def case_add_note(*, actor: Actor, case: Case, text: str) -> CaseNote:
         _event(case, TimelineKind.NOTE_ADDED, actor)
         audit_record(actor=actor, action="case.note", object_type="cases.case", object_id=case.pk)
     return note
+
+
+def case_add_attachment(*, actor: Actor, case: Case, filename: str, data: bytes) -> Attachment:
+    import base64
+
+    from sanad.cases.attachments import check_upload
+
+    require(actor, "case.note", case)
+    checked = check_upload(filename, data)
+    with transaction.atomic(), history_context(actor):
+        attachment = Attachment.objects.create(
+            case=case,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=len(checked.data),
+            content=base64.b64encode(checked.data).decode("ascii"),
+            uploaded_by=_user(actor),
+        )
+        _event(case, TimelineKind.ATTACHMENT_ADDED, actor, type=checked.content_type)
+        audit_record(
+            actor=actor,
+            action="case.attach",
+            object_type="cases.case",
+            object_id=case.pk,
+            details={"attachment": attachment.pk, "type": checked.content_type, "size": attachment.size},
+        )
+    return attachment
+
+
+def attachment_bytes(attachment: Attachment) -> bytes:
+    import base64
+
+    return base64.b64decode(str(attachment.content))

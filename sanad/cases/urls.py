@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:pk>/assess/", views.case_assess, name="case-assess"),
     path("<int:pk>/confidentiality/", views.case_confidentiality, name="case-confidentiality"),
     path("<int:pk>/open/<str:how>/", views.case_open, name="case-open"),
+    path("<int:pk>/attachments/", views.case_attach, name="case-attach"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment-download"),
     path("<int:pk>/<str:action>/", views.case_action, name="case-action"),
 ]

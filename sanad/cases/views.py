@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,10 +23,13 @@ from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, can, require
 from sanad.access.services import break_glass, unseal
 from sanad.accounts.stepup import require_recent_auth
+from sanad.audit.services import audit_record
 from sanad.cases import selectors, services
+from sanad.cases.attachments import max_bytes
 from sanad.cases.forms import (
     AdvanceForm,
     AssessmentForm,
+    AttachmentForm,
     ClosureRequestForm,
     DecisionForm,
     IncidentForm,
@@ -298,6 +303,8 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "service_form": forms.get("service_form")
         or ServiceForm(version=version, country_id=_country_id(actor), initial={"delivered_on": timezone.localdate()}),
         "note_form": forms.get("note_form") or NoteForm(),
+        "attachments": list(case.attachments.defer("content").select_related("uploaded_by")),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
     failed = any(f is not None and getattr(f, "errors", None) for f in forms.values()) or context["conflict"]
     return render(
@@ -506,3 +513,51 @@ def case_assess(request: HttpRequest, pk: int) -> HttpResponse:
         {"case": case, "form": form, "instrument": tool},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+@denied_as_403
+def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    case = selectors.case_get(actor=actor, pk=pk, action="case.note")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > max_bytes():
+                raise ValidationError(
+                    {"file": [_("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes())}]}
+                )
+            services.case_add_attachment(actor=actor, case=case, filename=upload.name, data=upload.read())
+        except ValidationError as exc:
+            for name, errs in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errs)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("case-detail", pk=pk)
+    return _case_page(request, actor, case, attachment_form=form)
+
+
+@login_required
+@denied_as_403
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """Served only to those who may read the case, and the read is audited; never cached, never
+    rendered inline (a PDF or image opened in the page could run or leak)."""
+    actor = actor_from_request(request)
+    case = selectors.case_get(actor=actor, pk=pk)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    audit_record(
+        actor=actor,
+        action="case.attachment.download",
+        object_type="cases.case",
+        object_id=case.pk,
+        details={"attachment": attachment.pk},
+    )
+    response = HttpResponse(services.attachment_bytes(attachment), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
