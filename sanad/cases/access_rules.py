@@ -22,7 +22,7 @@ def _supervises(actor: Actor, obj: Any) -> bool:
     return obj.owner_unit_id == actor.unit_id and _readable(actor, obj)
 
 
-for prefix, editors in (("report", _INTAKE), ("case", _CASE_WORK | {Role.INTAKE_OFFICER})):
+for prefix, editors in (("report", _INTAKE), ("case", _CASE_WORK | {Role.INTAKE_OFFICER}), ("appeal", _INTAKE)):
     record_rules(
         prefix,
         readers=_READERS,
@@ -44,3 +44,5 @@ register("case.reopen", roles={Role.SUPERVISOR}, check=_supervises)
 register("case.plan", roles=_CASE_WORK, check=_readable)
 register("case.record_service", roles=_READERS, check=_readable)
 register("case.note", roles=_READERS, check=_readable)
+register("appeal.create", roles=_INTAKE)
+register("appeal.triage", roles=_INTAKE, check=_readable)

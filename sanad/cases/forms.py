@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sanad.cases.models import PersonRole, PlanKind, RiskLevel
+from sanad.cases.models import AppealStatus, PersonRole, PlanKind, Platform, RiskLevel
 from sanad.cases.risk import Instrument
 from sanad.cases.services import IncidentInput, ReportInput
 from sanad.institutions.models import Governorate, Institution
@@ -201,3 +201,18 @@ class NoteForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class AppealForm(forms.Form):
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    link = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+    posted_on = forms.DateField(label=_("Date posted"), widget=forms.DateInput(DATE))
+    posted_by = forms.CharField(label=_("Posted by"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Step"), choices=[(v, label) for v, label in AppealStatus.choices if v != AppealStatus.NEW]
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -386,6 +386,63 @@ class Attachment(models.Model):
         return f"{self.case_id}:{self.filename}"
 
 
+class Platform(models.TextChoices):
+    X = "x", _("X (Twitter)")
+    INSTAGRAM = "instagram", _("Instagram")
+    FACEBOOK = "facebook", _("Facebook")
+    TIKTOK = "tiktok", _("TikTok")
+    SNAPCHAT = "snapchat", _("Snapchat")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    YOUTUBE = "youtube", _("YouTube")
+    PRESS = "press", _("Press")
+    OTHER = "other", _("Other")
+
+
+class AppealStatus(models.TextChoices):
+    NEW = "new", _("New")
+    VERIFYING = "verifying", _("Being verified")
+    CONTACTED = "contacted", _("Contact made")
+    REPORT_OPENED = "report_opened", _("Report opened")
+    NOT_A_CASE = "not_a_case", _("Closed: not a case")
+    ANSWERED_ELSEWHERE = "answered_elsewhere", _("Closed: answered elsewhere")
+
+
+APPEAL_CLOSED = (AppealStatus.REPORT_OPENED, AppealStatus.NOT_A_CASE, AppealStatus.ANSWERED_ELSEWHERE)
+
+
+class Appeal(ProtectedRecord):
+    """An appeal about a woman or child published on social media or in the press, triaged by a unit."""
+
+    country = models.ForeignKey("institutions.Country", on_delete=models.PROTECT, related_name="+")
+    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
+    link = models.URLField(_("link"), max_length=500)
+    posted_on = models.DateField(_("date posted"))
+    posted_by = models.CharField(_("posted by"), max_length=200)
+    summary = EncryptedTextField(_("summary"), purpose="cases.appeal.summary")
+    status = models.CharField(_("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.NEW)
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"A-{self.pk}"
+
+
+class AppealLogEntry(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=AppealStatus.choices)
+    note = EncryptedTextField(_("note"), purpose="cases.appeallogentry.note", null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}:{self.status}"
+
+
 class IdempotentResponse(models.Model):
     """The first answer to an API write sent with an ``Idempotency-Key``: a replay gets it again;
     the same key with a different body is refused."""

@@ -8,7 +8,7 @@ from django.http import Http404
 from sanad.access.actor import Actor
 from sanad.access.policy import can, get_for, scope
 from sanad.audit.services import audit_record
-from sanad.cases.models import Case, CaseStatus, Report, ReportStatus
+from sanad.cases.models import Appeal, Case, CaseStatus, Report, ReportStatus
 from sanad.people.names import name_tokens
 
 
@@ -92,3 +92,13 @@ def case_reachable(*, actor: Actor, pk: int) -> Case:
     if case is not None:
         audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk, outcome="denied")
     raise Http404
+
+
+def appeal_list(*, actor: Actor) -> QuerySet[Appeal]:
+    return scope(actor, "appeal.list", Appeal.objects.select_related("owner_unit", "report"))
+
+
+def appeal_get(*, actor: Actor, pk: int) -> Appeal:
+    appeal = get_for(actor, "appeal.view", Appeal.objects.select_related("owner_unit", "report"), pk=pk)
+    audit_record(actor=actor, action="appeal.view", object_type="cases.appeal", object_id=appeal.pk)
+    return appeal

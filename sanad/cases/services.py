@@ -21,8 +21,12 @@ from sanad.accounts.models import User
 from sanad.audit.history import history_context
 from sanad.audit.services import audit_record
 from sanad.cases.models import (
+    APPEAL_CLOSED,
     RISK_ORDER,
     WORK_STEPS,
+    Appeal,
+    AppealLogEntry,
+    AppealStatus,
     Attachment,
     Case,
     CaseNote,
@@ -33,6 +37,7 @@ from sanad.cases.models import (
     PersonRole,
     PlanAction,
     PlanKind,
+    Platform,
     Report,
     ReportPerson,
     ReportStatus,
@@ -764,3 +769,82 @@ def attachment_bytes(attachment: Attachment) -> bytes:
     import base64
 
     return base64.b64decode(str(attachment.content))
+
+
+@dataclass(frozen=True)
+class AppealInput:
+    platform: str
+    link: str
+    posted_on: dt.date
+    posted_by: str
+    summary: str
+
+
+def appeal_register(*, actor: Actor, data: AppealInput) -> Appeal:
+    require(actor, "appeal.create")
+    membership = actor.membership
+    if membership is None:
+        raise ValueError("no acting membership")
+    country = membership.unit.institution.country
+    errors: dict[str, list[str]] = {}
+    if data.platform not in Platform.values:
+        errors["platform"] = [_("Unknown platform.")]
+    if data.posted_on > _local_today(country):
+        errors["posted_on"] = [_("The date is in the future.")]
+    if not data.link.lower().startswith(("https://", "http://")):
+        errors["link"] = [_("Give the full address of the post (https://...).")]
+    if not data.summary.strip():
+        errors["summary"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), history_context(actor):
+        appeal = Appeal.objects.create(
+            owner_unit=membership.unit,
+            created_by=_user(actor),
+            country=country,
+            platform=data.platform,
+            link=data.link,
+            posted_on=data.posted_on,
+            posted_by=data.posted_by,
+            summary=data.summary.strip(),
+        )
+        AppealLogEntry.objects.create(appeal=appeal, by=_user(actor), status=AppealStatus.NEW)
+        audit_record(
+            actor=actor,
+            action="appeal.create",
+            object_type="cases.appeal",
+            object_id=appeal.pk,
+            details={"platform": data.platform},
+        )
+    return appeal
+
+
+def appeal_triage(*, actor: Actor, appeal: Appeal, status: str, note: str = "") -> Appeal:
+    """Verify, contact, open a report, or close (not a case / answered elsewhere); each step is logged.
+    Opening a report registers it through the intake channel for media appeals."""
+    require(actor, "appeal.triage", appeal)
+    if status not in AppealStatus.values or status == AppealStatus.NEW:
+        raise ValidationError({"status": [_("Unknown step.")]})
+    with transaction.atomic(), history_context(actor):
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if locked.status in APPEAL_CLOSED:
+            raise ValidationError({"status": [_("This appeal is already closed.")]})
+        if status in (AppealStatus.NOT_A_CASE, AppealStatus.ANSWERED_ELSEWHERE) and not note.strip():
+            raise ValidationError({"note": [_("Say why the appeal is closed.")]})
+        if status == AppealStatus.REPORT_OPENED:
+            locked.report = report_register(
+                actor=actor,
+                data=ReportInput(
+                    received_at=timezone.now(),
+                    channel_code="media_appeal",
+                    reporter_type_code="other",
+                    narrative=str(locked.summary),
+                ),
+            )
+        locked.status = status
+        locked.save(update_fields=["status", "report"])
+        AppealLogEntry.objects.create(appeal=locked, by=_user(actor), status=status, note=note.strip() or None)
+        audit_record(
+            actor=actor, action="appeal.triage", object_type="cases.appeal", object_id=locked.pk, details={"to": status}
+        )
+    return locked

@@ -5,6 +5,8 @@ from sanad.cases import views
 urlpatterns = [
     path("", views.worklist, name="case-worklist"),
     path("reports/new/", views.report_create, name="report-create"),
+    path("appeals/", views.appeal_list, name="appeal-list"),
+    path("appeals/<int:pk>/", views.appeal_detail, name="appeal-detail"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("reports/<int:pk>/person-search/", views.report_person_search, name="report-person-search"),
     path("reports/<int:pk>/persons/add/", views.report_add_person, name="report-add-person"),

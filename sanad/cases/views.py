@@ -28,6 +28,7 @@ from sanad.cases import selectors, services
 from sanad.cases.attachments import max_bytes
 from sanad.cases.forms import (
     AdvanceForm,
+    AppealForm,
     AssessmentForm,
     AttachmentForm,
     ClosureRequestForm,
@@ -39,8 +40,9 @@ from sanad.cases.forms import (
     ReportForm,
     RoleForm,
     ServiceForm,
+    TriageForm,
 )
-from sanad.cases.models import WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
+from sanad.cases.models import APPEAL_CLOSED, WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
 from sanad.cases.risk import instrument
 from sanad.cases.timeline import entry_text
 from sanad.people.forms import ConfidentialityForm, PersonForm
@@ -561,3 +563,58 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@denied_as_403
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    """Social-media and press appeals of the unit, and the form to log a new one."""
+    actor = actor_from_request(request)
+    require(actor, "appeal.list")
+    form = AppealForm(request.POST or None)
+    if request.method == "POST":
+        require(actor, "appeal.create")
+        if form.is_valid():
+            try:
+                appeal = services.appeal_register(actor=actor, data=services.AppealInput(**form.cleaned_data))
+            except ValidationError as exc:
+                for name, errs in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errs)
+            else:
+                return redirect("appeal-detail", pk=appeal.pk)
+    page = Paginator(selectors.appeal_list(actor=actor), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/appeals.html",
+        {"page": page, "form": form, "may_create": can(actor, "appeal.create")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@denied_as_403
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    appeal = selectors.appeal_get(actor=actor, pk=pk)
+    form = TriageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_triage(
+                actor=actor, appeal=appeal, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            for name, errs in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errs)
+        else:
+            return redirect("appeal-detail", pk=pk)
+    return render(
+        request,
+        "cases/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "log": list(appeal.log.select_related("by")),
+            "form": form,
+            "may_triage": appeal.status not in APPEAL_CLOSED and can(actor, "appeal.triage", appeal),
+        },
+        status=400 if form.errors else 200,
+    )
