@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, require
+from sanad.accounts.models import User
 from sanad.cases import selectors, services
 from sanad.cases.models import Case, CaseStatus, IdempotentResponse, PersonRole, PlanKind, Report, RiskLevel
 
@@ -336,6 +337,10 @@ class DecisionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class AssignSerializer(serializers.Serializer[Any]):
+    assigned_to = serializers.IntegerField()
+
+
 class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
@@ -469,6 +474,17 @@ class CaseViewSet(viewsets.ViewSet):
                 actor=actor, case=case, approve=d["decision"] == "approve", note=d["note"], expected_version=v
             ),
         )
+
+    @extend_schema(request=AssignSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        def run(actor: Actor, case: Case, d: dict[str, Any], v: int) -> Any:
+            user = User.objects.filter(pk=d["assigned_to"], is_active=True).first()
+            if user is None:
+                raise ValidationError({"assigned_to": ["unknown user"]})
+            return services.case_assign(actor=actor, case=case, user=user, expected_version=v)
+
+        return self._change(request, pk, AssignSerializer, run)
 
     @extend_schema(request=ReasonSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
     @action(detail=True, methods=["post"])

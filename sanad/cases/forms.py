@@ -9,10 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sanad.accounts.models import User
 from sanad.cases.models import AppealStatus, PersonRole, PlanKind, Platform, RiskLevel
 from sanad.cases.risk import Instrument
 from sanad.cases.services import IncidentInput, ReportInput
-from sanad.institutions.models import Governorate, Institution
+from sanad.institutions.models import Governorate, Institution, Membership
 from sanad.taxonomy.models import CodeList, DefinitionVersion
 from sanad.taxonomy.selectors import codes_of
 
@@ -216,3 +217,19 @@ class TriageForm(forms.Form):
         label=_("Step"), choices=[(v, label) for v, label in AppealStatus.choices if v != AppealStatus.NEW]
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(VersionedForm):
+    assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, unit_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the case workers and supervisors of the case's own unit can carry it.
+        self.fields["assigned_to"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                is_active=True,
+                pk__in=Membership.objects.current()
+                .filter(unit_id=unit_id or 0, role__in=["case_worker", "supervisor"])
+                .values("user_id"),
+            ).order_by("username")
+        )

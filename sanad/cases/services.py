@@ -430,7 +430,13 @@ def case_advance(*, actor: Actor, case: Case, to_status: str, expected_version: 
 
 def case_assign(*, actor: Actor, case: Case, user: User, expected_version: int | None) -> Case:
     require(actor, "case.assign", case)
-    if not user.memberships.filter(unit_id=case.owner_unit_id, role__in=[Role.CASE_WORKER, Role.SUPERVISOR]).exists():
+    from sanad.institutions.models import Membership
+
+    # A current membership only: someone who left the unit cannot be given its cases.
+    carriers = Membership.objects.current().filter(
+        user=user, unit_id=case.owner_unit_id, role__in=[Role.CASE_WORKER, Role.SUPERVISOR]
+    )
+    if not user.is_active or not carriers.exists():
         raise ValidationError({"assigned_to": [_("Assign to a case worker or supervisor of the case's unit.")]})
     with transaction.atomic(), history_context(actor):
         locked = _lock(case, expected_version)

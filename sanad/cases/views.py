@@ -30,6 +30,7 @@ from sanad.cases.forms import (
     AdvanceForm,
     AppealForm,
     AssessmentForm,
+    AssignForm,
     AttachmentForm,
     ClosureRequestForm,
     DecisionForm,
@@ -301,6 +302,11 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "may_record_service": case.is_open and can(actor, "case.record_service", case),
         "may_note": can(actor, "case.note", case),
         "may_set_confidentiality": can(actor, "case.set_confidentiality", case),
+        "may_assign": case.is_open and can(actor, "case.assign", case),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(
+            initial={"row_version": case.row_version, "assigned_to": case.assigned_to_id}, unit_id=case.owner_unit_id
+        ),
         "plan_form": forms.get("plan_form") or PlanActionForm(),
         "service_form": forms.get("service_form")
         or ServiceForm(version=version, country_id=_country_id(actor), initial={"delivered_on": timezone.localdate()}),
@@ -392,6 +398,9 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "reopen":
         form = ReasonForm(request.POST)
         key = "reopen_form"
+    elif action == "assign":
+        form = AssignForm(request.POST, unit_id=case.owner_unit_id)
+        key = "assign_form"
     elif action in ("plan", "service", "note", "plan-done"):
         return _case_addition(request, actor, case, action)
     else:
@@ -417,6 +426,9 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 expected_version=d["row_version"],
             )
             messages.success(request, _("Your decision was recorded."))
+        elif action == "assign":
+            services.case_assign(actor=actor, case=case, user=d["assigned_to"], expected_version=d["row_version"])
+            messages.success(request, _("The case was assigned."))
         else:
             services.case_reopen(actor=actor, case=case, reason=d["reason"], expected_version=d["row_version"])
             messages.success(request, _("The case was reopened."))
@@ -425,7 +437,13 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         # The editor's input stays; only the version moves on, so a deliberate resubmit applies it.
         data = request.POST.copy()
         data["row_version"] = str(fresh.row_version)
-        rebound = type(form)(data, version=version) if key == "closure_form" else type(form)(data)
+        rebound: Any
+        if key == "closure_form":
+            rebound = ClosureRequestForm(data, version=version)
+        elif key == "assign_form":
+            rebound = AssignForm(data, unit_id=case.owner_unit_id)
+        else:
+            rebound = type(form)(data)
         rebound.is_valid()
         return _case_page(request, actor, fresh, **{key: rebound, "conflict": True})
     except ValidationError as exc:

@@ -135,3 +135,20 @@ def test_a_stale_editor_gets_a_conflict(intake: Actor, actor_for: Any, report: R
     missing = post(second, f"/api/v1/cases/{case.pk}/closure-request/", {"reason_code": "needs_met"})
     assert missing.status_code == 428
     assert Case.objects.get(pk=case.pk).status == "assessment"
+
+
+def test_assign_through_the_api_needs_the_current_version(intake: Actor, actor_for: Any, report: Report) -> None:
+    from sanad.cases import services
+
+    case = services.case_open(actor=intake, report=report)
+    worker = actor_for(Role.CASE_WORKER)
+    supervisor = api(actor_for(Role.SUPERVISOR))
+    etag = supervisor.get(f"/api/v1/cases/{case.pk}/")["ETag"]
+    done = post(supervisor, f"/api/v1/cases/{case.pk}/assign/", {"assigned_to": worker.user_id}, **{"If-Match": etag})
+    assert done.status_code == 200 and done.json()["assigned_to"] == worker.user_id
+    stale = post(supervisor, f"/api/v1/cases/{case.pk}/assign/", {"assigned_to": worker.user_id}, **{"If-Match": etag})
+    assert stale.status_code == 412
+    refused = post(
+        api(worker), f"/api/v1/cases/{case.pk}/assign/", {"assigned_to": worker.user_id}, **{"If-Match": done["ETag"]}
+    )
+    assert refused.status_code in (403, 404)

@@ -117,3 +117,25 @@ def test_a_stale_edit_says_so_and_keeps_the_input(
     assert response.status_code == 409
     assert 'data-testid="conflict"' in body and "انتقلت إلى بلد آخر" in body
     assert Case.objects.get(pk=case.pk).status == "assessment"
+
+
+def test_a_supervisor_assigns_a_case_to_a_worker_of_the_unit(
+    client: Client, intake: Actor, actor_for: Any, report: Report
+) -> None:
+    from sanad.cases import services
+    from sanad.testing.factories import UnitFactory
+
+    case = services.case_open(actor=intake, report=report)
+    worker = actor_for(Role.CASE_WORKER)
+    elsewhere = actor_for(Role.CASE_WORKER, where=UnitFactory(institution=intake.membership.unit.institution))
+    supervisor = login(client, actor_for(Role.SUPERVISOR))
+    page = supervisor.get(f"/cases/{case.pk}/").content.decode()
+    assert worker.user.username in page and elsewhere.user.username not in page
+    refused = supervisor.post(
+        f"/cases/{case.pk}/assign/", {"row_version": case.row_version, "assigned_to": elsewhere.user_id}
+    )
+    assert refused.status_code == 400
+    supervisor.post(f"/cases/{case.pk}/assign/", {"row_version": case.row_version, "assigned_to": worker.user_id})
+    case.refresh_from_db()
+    assert case.assigned_to_id == worker.user_id
+    assert case.number in login(MfaClient(), worker).get("/cases/", {"view": "mine"}).content.decode()
