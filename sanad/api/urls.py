@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
-from sanad.cases.api import CaseViewSet, ReportViewSet
+from sanad.cases.api import AppealViewSet, CaseViewSet, ReportViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
@@ -17,6 +17,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("reports", ReportViewSet, basename="api-report")
 router.register("cases", CaseViewSet, basename="api-case")
+router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

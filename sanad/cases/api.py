@@ -26,7 +26,18 @@ from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, require
 from sanad.accounts.models import User
 from sanad.cases import selectors, services
-from sanad.cases.models import Case, CaseStatus, IdempotentResponse, PersonRole, PlanKind, Report, RiskLevel
+from sanad.cases.models import (
+    Appeal,
+    AppealStatus,
+    Case,
+    CaseStatus,
+    IdempotentResponse,
+    PersonRole,
+    PlanKind,
+    Platform,
+    Report,
+    RiskLevel,
+)
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=False)
 IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)
@@ -287,6 +298,25 @@ class ReportViewSet(viewsets.ViewSet):
                     report=report,
                     person_id=serializer.validated_data["person"],
                     role=serializer.validated_data["role"],
+                )
+            except ValidationError as exc:
+                return field_errors(exc)
+            return Response(report_data(report), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=IncidentSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def incidents(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        report = selectors.report_get(actor=actor, pk=int(pk), action="report.edit")
+
+        def handler() -> Response:
+            serializer = IncidentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                services.report_add_incident(
+                    actor=actor, report=report, data=IncidentSerializer.to_input(serializer.validated_data)
                 )
             except ValidationError as exc:
                 return field_errors(exc)
@@ -556,3 +586,90 @@ class CaseViewSet(viewsets.ViewSet):
             NoteSerializer,
             lambda actor, case, d: services.case_add_note(actor=actor, case=case, text=d["text"]),
         )
+
+
+class AppealWriteSerializer(serializers.Serializer[Any]):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    link = serializers.CharField(max_length=500)
+    posted_on = serializers.DateField()
+    posted_by = serializers.CharField(max_length=200)
+    summary = serializers.CharField()
+
+
+class TriageSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=AppealStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def appeal_data(appeal: Appeal, *, full: bool = True) -> dict[str, Any]:
+    if appeal.confidentiality == "sealed" and not full:
+        return {"id": appeal.pk, "confidentiality": "sealed", "owner_unit": appeal.owner_unit_id}
+    data: dict[str, Any] = {
+        "id": appeal.pk,
+        "platform": appeal.platform,
+        "link": appeal.link,
+        "posted_on": appeal.posted_on.isoformat(),
+        "posted_by": appeal.posted_by,
+        "status": appeal.status,
+        "report": appeal.report_id,
+        "owner_unit": appeal.owner_unit_id,
+    }
+    if full:
+        data["summary"] = str(appeal.summary)
+        data["log"] = [
+            {"at": e.at.isoformat(), "status": e.status, "note": str(e.note or ""), "by": e.by_id}
+            for e in appeal.log.order_by("at", "pk")
+        ]
+    return data
+
+
+class AppealViewSet(viewsets.ViewSet):
+    def list(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        try:
+            require(actor, "appeal.list")
+        except Denied:
+            raise PermissionDenied from None
+        return Response([appeal_data(a, full=False) for a in selectors.appeal_list(actor=actor)[:100]])
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        return Response(appeal_data(selectors.appeal_get(actor=actor, pk=int(pk))))
+
+    @extend_schema(request=AppealWriteSerializer, parameters=[IDEMPOTENCY])
+    def create(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        try:
+            require(actor, "appeal.create")
+        except Denied:
+            raise PermissionDenied from None
+
+        def handler() -> Response:
+            serializer = AppealWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                appeal = services.appeal_register(actor=actor, data=services.AppealInput(**serializer.validated_data))
+            except ValidationError as exc:
+                return field_errors(exc)
+            return Response(appeal_data(appeal), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=TriageSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def triage(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        appeal = selectors.appeal_get(actor=actor, pk=int(pk))
+
+        def handler() -> Response:
+            serializer = TriageSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                fresh = services.appeal_triage(actor=actor, appeal=appeal, **serializer.validated_data)
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            return Response(appeal_data(fresh))
+
+        return idempotent(request, actor, handler)

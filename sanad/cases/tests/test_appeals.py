@@ -52,3 +52,31 @@ def test_appeal_from_logging_to_a_report(intake: Actor, actor_for: Any) -> None:
     assert list(appeal.log.values_list("status", flat=True)) == ["new", "verifying", "report_opened"]
     outsider = actor_for(Role.INTAKE_OFFICER, where=UnitFactory(institution=intake.membership.unit.institution))
     assert signed_in(outsider).get(f"/cases/appeals/{appeal.pk}/").status_code == 404
+
+
+def test_appeals_and_incidents_through_the_api(intake: Actor, report: Report) -> None:
+    client = signed_in(intake)
+    body = {
+        "platform": "instagram",
+        "link": "https://instagram.com/p/abc",
+        "posted_on": timezone.localdate().isoformat(),
+        "posted_by": "@page",
+        "summary": "مناشدة",
+    }
+    bad = client.post("/api/v1/appeals/", {**body, "link": "instagram"}, content_type="application/json")
+    assert bad.status_code == 400 and "link" in bad.json()
+    created = client.post("/api/v1/appeals/", body, content_type="application/json", headers={"Idempotency-Key": "a"})
+    replay = client.post("/api/v1/appeals/", body, content_type="application/json", headers={"Idempotency-Key": "a"})
+    assert created.status_code == replay.status_code == 201 and Appeal.objects.count() == 1
+    triaged = client.post(
+        f"/api/v1/appeals/{created.json()['id']}/triage/",
+        {"status": "answered_elsewhere", "note": "تابعتها وزارة التنمية"},
+        content_type="application/json",
+    )
+    assert triaged.status_code == 200 and [e["status"] for e in triaged.json()["log"]] == ["new", "answered_elsewhere"]
+    incident = client.post(
+        f"/api/v1/reports/{report.pk}/incidents/",
+        {"period_start": "2020-01-01", "period_end": "2019-01-01", "violence_type_codes": ["threats"]},
+        content_type="application/json",
+    )
+    assert incident.status_code == 400 and "period_end" in incident.json()
