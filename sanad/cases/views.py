@@ -265,6 +265,16 @@ def report_open_case(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("case-detail", pk=case.pk)
 
 
+def _with_trend(assessments: list[Any]) -> list[tuple[Any, str]]:
+    """Each assessment with how its score moved since the one before: up, down, same ('' for the first)."""
+    rows, previous = [], None
+    for a in assessments:
+        trend = "" if previous is None else "up" if a.score > previous else "down" if a.score < previous else "same"
+        rows.append((a, trend))
+        previous = a.score
+    return rows
+
+
 def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> HttpResponse:
     version = _definitions(actor)
     steps = [str(s) for s in WORK_STEPS]
@@ -276,7 +286,7 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "case": case,
         "reports": list(case.reports.order_by("received_at")),
         "timeline": [(e, entry_text(e)) for e in case.timeline.select_related("by")],
-        "assessments": list(case.assessments.select_related("assessed_by")),
+        "assessments": _with_trend(list(case.assessments.select_related("assessed_by"))),
         "instrument": tool,
         "next_status": steps[step + 1] if step is not None and step + 1 < len(steps) else None,
         "previous_status": steps[step - 1] if step else None,

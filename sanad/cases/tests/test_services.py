@@ -189,3 +189,18 @@ def test_a_stale_editor_is_refused_and_nothing_changes(intake: Actor, actor_for:
     with pytest.raises(services.StaleVersion):
         services.case_request_closure(actor=worker, case=case, reason_code="needs_met", expected_version=loaded)
     assert Case.objects.get(pk=case.pk).status == "assessment"
+
+
+def test_repeated_assessments_show_the_trend(intake: Actor, actor_for: Any, report: Report) -> None:
+    from sanad.testing.auth import MfaClient
+    from sanad.testing.factories import TEST_PASSWORD
+
+    worker = actor_for(Role.CASE_WORKER)
+    case = services.case_open(actor=intake, report=report)
+    codes = [item.code for item in instrument().items]
+    for yes in (5, 12, 12, 8):
+        services.case_assess_risk(actor=worker, case=case, answers={c: n < yes for n, c in enumerate(codes)})
+    client = MfaClient()
+    client.login(username=worker.user.username, password=TEST_PASSWORD)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert [body.count(f'data-trend="{t}"') for t in ("", "up", "same", "down")] == [1, 1, 1, 1]
