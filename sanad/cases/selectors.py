@@ -8,7 +8,7 @@ from django.http import Http404
 from sanad.access.actor import Actor
 from sanad.access.policy import can, get_for, scope
 from sanad.audit.services import audit_record
-from sanad.cases.models import Appeal, Case, CaseStatus, Report, ReportStatus
+from sanad.cases.models import Appeal, Case, CaseStatus, PlanAction, Report, ReportStatus
 from sanad.people.names import name_tokens
 
 
@@ -102,3 +102,18 @@ def appeal_get(*, actor: Actor, pk: int) -> Appeal:
     appeal = get_for(actor, "appeal.view", Appeal.objects.select_related("owner_unit", "report"), pk=pk)
     audit_record(actor=actor, action="appeal.view", object_type="cases.appeal", object_id=appeal.pk)
     return appeal
+
+
+def awaiting_action(*, actor: Actor, search: str = "") -> QuerySet[Case]:
+    """What waits for this user: closures to approve in their unit (supervisors), and their own open
+    cases with no risk assessment yet or with an overdue plan action."""
+    from django.utils import timezone
+
+    qs = case_list(actor=actor, search=search, status="open")
+    mine = Q(assigned_to_id=actor.user_id) & (
+        Q(risk_level="")
+        | Q(pk__in=PlanAction.objects.filter(done_at__isnull=True, due_on__lt=timezone.localdate()).values("case_id"))
+    )
+    if actor.role == "supervisor":
+        mine |= Q(status=CaseStatus.CLOSURE_REQUESTED, owner_unit_id=actor.unit_id)
+    return qs.filter(mine)

@@ -104,9 +104,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             plan_actions__done_at__isnull=True, plan_actions__due_on__lt=timezone.localdate()
         ).distinct()
     if view == "awaiting":
-        cases = selectors.case_list(actor=actor, search=search, status=CaseStatus.CLOSURE_REQUESTED).filter(
-            owner_unit_id=actor.unit_id
-        )
+        cases = selectors.awaiting_action(actor=actor, search=search).order_by(sort, "pk")
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     reports = list(selectors.new_reports(actor=actor)[:50]) if can(actor, "report.list") else []
     return render(

@@ -50,3 +50,18 @@ def test_worklist_queries_do_not_grow_with_the_rows(client: MfaClient, intake: A
     with CaptureQueriesContext(connection) as many:
         assert client.get("/cases/", {"view": "all"}).status_code == 200
     assert len(many) == len(few) <= 16, [q["sql"] for q in many.captured_queries]
+
+
+def test_awaiting_my_action(intake: Actor, actor_for: Any) -> None:
+    from sanad.cases.selectors import awaiting_action
+
+    worker = actor_for(Role.CASE_WORKER)
+    supervisor = actor_for(Role.SUPERVISOR)
+    unassessed, assessed, closing = open_cases(intake, 3)
+    for case in (unassessed, assessed, closing):
+        services.case_assign(actor=supervisor, case=case, user=worker.user, expected_version=None)
+    services.case_assess_risk(actor=worker, case=assessed, answers={})
+    services.case_assess_risk(actor=worker, case=closing, answers={})
+    services.case_request_closure(actor=worker, case=closing, reason_code="needs_met", expected_version=None)
+    assert set(awaiting_action(actor=worker)) == {unassessed}
+    assert set(awaiting_action(actor=supervisor)) == {closing}
