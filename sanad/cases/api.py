@@ -331,8 +331,14 @@ class ReportViewSet(viewsets.ViewSet):
         report = selectors.report_get(actor=actor, pk=int(pk))
 
         def handler() -> Response:
+            body = request.data if isinstance(request.data, dict) else {}
             try:
-                link_to = request.data.get("link_to") if isinstance(request.data, dict) else None
+                if body.get("not_a_case"):
+                    closed = services.report_close_not_a_case(
+                        actor=actor, report=report, reason=str(body.get("reason", ""))
+                    )
+                    return Response(report_data(closed))
+                link_to = body.get("link_to")
                 if link_to:
                     case = selectors.case_get(actor=actor, pk=int(link_to), action="case.edit")
                     case = services.case_link_report(actor=actor, report=report, case=case)

@@ -854,3 +854,20 @@ def appeal_triage(*, actor: Actor, appeal: Appeal, status: str, note: str = "") 
             actor=actor, action="appeal.triage", object_type="cases.appeal", object_id=locked.pk, details={"to": status}
         )
     return locked
+
+
+def report_close_not_a_case(*, actor: Actor, report: Report, reason: str) -> Report:
+    """A report that turns out not to be family violence is closed with the reason, not deleted."""
+    require(actor, "case.open", report)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why this report is not a case.")]})
+    with transaction.atomic(), history_context(actor):
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ReportStatus.NEW:
+            raise ValidationError(_("This report is already handled."))
+        locked.status = ReportStatus.NOT_A_CASE
+        locked.save(update_fields=["status"])
+        audit_record(
+            actor=actor, action="report.close", object_type="cases.report", object_id=locked.pk, reason=reason.strip()
+        )
+    return locked

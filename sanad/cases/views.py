@@ -250,6 +250,10 @@ def report_open_case(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(actor=actor, pk=pk)
     link_to = request.POST.get("link_to")
     try:
+        if request.POST.get("not_a_case"):
+            services.report_close_not_a_case(actor=actor, report=report, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The report was closed as not a case."))
+            return redirect("report-detail", pk=pk)
         if link_to:
             case = selectors.case_get(actor=actor, pk=int(link_to), action="case.edit")
             services.case_link_report(actor=actor, report=report, case=case)

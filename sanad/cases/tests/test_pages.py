@@ -139,3 +139,28 @@ def test_a_supervisor_assigns_a_case_to_a_worker_of_the_unit(
     case.refresh_from_db()
     assert case.assigned_to_id == worker.user_id
     assert case.number in login(MfaClient(), worker).get("/cases/", {"view": "mine"}).content.decode()
+
+
+def test_a_report_closed_as_not_a_case_and_an_age_contradicting_the_birth_date(
+    client: Client, intake: Actor, report: Report
+) -> None:
+    login(client, intake)
+    refused = client.post(
+        f"/cases/reports/{report.pk}/persons/register/",
+        {
+            "role": "witness",
+            "first_name": "سارة",
+            "family_name": "يوسف",
+            "sex": "female",
+            "date_of_birth": "2000-01-01",
+            "age_years": 50,
+        },
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 400 and 'data-testid="error-age_years"' in body and "سارة" in body
+    assert client.post(f"/cases/reports/{report.pk}/open-case/", {"not_a_case": "1", "reason": ""}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "new"  # a reason is required
+    client.post(f"/cases/reports/{report.pk}/open-case/", {"not_a_case": "1", "reason": "خلاف تجاري لا عنف أسري"})
+    report.refresh_from_db()
+    assert report.status == "not_a_case"
