@@ -65,3 +65,43 @@ def test_awaiting_my_action(intake: Actor, actor_for: Any) -> None:
     services.case_request_closure(actor=worker, case=closing, reason_code="needs_met", expected_version=None)
     assert set(awaiting_action(actor=worker)) == {unassessed}
     assert set(awaiting_action(actor=supervisor)) == {closing}
+
+
+def test_case_page_queries_do_not_grow_with_its_history(client: MfaClient, intake: Actor, actor_for: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    worker = actor_for(Role.CASE_WORKER)
+    (case,) = open_cases(intake, 1)
+    assert worker.user is not None
+    client.login(username=worker.user.username, password=TEST_PASSWORD)
+
+    def add_history() -> None:
+        services.case_assess_risk(actor=worker, case=case, answers={})
+        services.case_add_note(actor=worker, case=case, text="متابعة")
+        services.case_record_service(
+            actor=worker,
+            case=case,
+            service_code="legal_aid",
+            provider_id=case.owner_unit.institution_id,
+            delivered_on=timezone.localdate(),
+        )
+        services.case_add_plan_action(
+            actor=worker,
+            case=case,
+            plan="case",
+            goal="هدف",
+            action="إجراء",
+            responsible="الأخصائية",
+            due_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+
+    add_history()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    for _ in range(4):
+        add_history()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
