@@ -99,6 +99,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         mine=view == "mine",
         high_risk=view == "high_risk",
     ).order_by(sort, "pk")
+    status_filter = request.GET.get("status", "")
+    if status_filter in CaseStatus.values:
+        cases = cases.filter(status=status_filter)
+    else:
+        status_filter = ""
     if view == "overdue":
         cases = cases.filter(
             plan_actions__done_at__isnull=True, plan_actions__due_on__lt=timezone.localdate()
@@ -115,6 +120,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "q": search,
             "view": view,
             "sort": sort,
+            "status_filter": status_filter,
+            "statuses": CaseStatus.choices,
             "new_reports": reports,
             "may_register": can(actor, "report.create"),
         },

@@ -105,3 +105,15 @@ def test_case_page_queries_do_not_grow_with_its_history(client: MfaClient, intak
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_filter_by_status_and_page(client: MfaClient, intake: Actor, actor_for: Any) -> None:
+    worker = actor_for(Role.CASE_WORKER)
+    cases = open_cases(intake, 3)
+    services.case_advance(actor=worker, case=cases[0], to_status="assessment", expected_version=None)
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    body = client.get("/cases/", {"view": "all", "status": "assessment"}).content.decode()
+    assert body.count('data-testid="case-row"') == 1 and cases[0].number in body
+    ordered = client.get("/cases/", {"view": "all", "sort": "number"}).content.decode()
+    assert ordered.index(cases[0].number) < ordered.index(cases[2].number)
