@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sanad.people",
     "sanad.notices",
     "sanad.taxonomy",
+    "sanad.cases",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ if [[ "$($BIN/python manage.py shell -c 'from sanad.institutions.models import C
   echo "Empty database: loading the Bahrain country pack and the demo users..."
   $BIN/python manage.py load_country_pack bh
   $BIN/python manage.py load_demo_users bh > var/demo-logins.txt
+  echo "Generating a few synthetic reports and cases for the demo..."
+  $BIN/python manage.py generate_synthetic --cases 40 --seed 1
 fi
 $BIN/python manage.py collectstatic --no-input -v 0
 

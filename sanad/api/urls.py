@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
+from sanad.cases.api import AppealViewSet, CaseViewSet, ReportViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
@@ -17,6 +18,9 @@ router.register("units", views.UnitViewSet, basename="unit")
 router.register("persons", PersonViewSet, basename="api-person")
 router.register("link-candidates", LinkCandidateViewSet, basename="api-link-candidate")
 router.register("notices", NoticeViewSet, basename="api-notice")
+router.register("reports", ReportViewSet, basename="api-report")
+router.register("cases", CaseViewSet, basename="api-case")
+router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

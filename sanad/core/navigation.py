@@ -26,6 +26,10 @@ DIRECTORY = NavItem(
 ADMIN = NavItem(
     _("Administration"), "admin:index", _("Institutions, units, governorates, roll-out phases and memberships.")
 )
+CASES = NavItem(_("Cases"), "case-worklist", _("Register complaints and reports; work on cases, risk and closure."))
+APPEALS = NavItem(
+    _("Appeals"), "appeal-list", _("Appeals published on social media or in the press: verify, contact, open a report.")
+)
 PEOPLE = NavItem(_("People"), "person-list", _("Find or register survivors and other persons."))
 LINKAGE_REVIEW = NavItem(
     _("Linkage review"), "review-queue", _("Decide whether records the linkage is unsure about are one person.")
@@ -53,10 +57,10 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
 
 _COMMON = [DIRECTORY, DEFINITIONS]
 ROLE_ITEMS: dict[str, list[NavItem]] = {
-    Role.INTAKE_OFFICER: [PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.CASE_WORKER: [PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.SUPERVISOR: [PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.EXAMINER: [PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.INTAKE_OFFICER: [CASES, APPEALS, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.CASE_WORKER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.SUPERVISOR: [CASES, APPEALS, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.EXAMINER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
     Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, DIRECTORY, API_DOCS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],

@@ -24,6 +24,13 @@ def notice_text(notice: Notice) -> str:
         return _("The audit trail failed verification: %(problem)s. Run verify_audit and investigate.") % {
             "problem": p.get("problem", "")
         }
+    if notice.kind == NoticeKind.URGENT_REPORT:
+        return _("Urgent report %(object)s received at %(at)s: immediate response needed.") % {
+            "object": f"R-{notice.object_id}",
+            "at": p.get("at", ""),
+        }
+    if notice.kind == NoticeKind.CLOSURE_REQUESTED:
+        return _("Closure of case %(number)s awaits your approval.") % {"number": p.get("number", "")}
     return str(notice.get_kind_display())
 
 

@@ -19,6 +19,8 @@ class NoticeKind(models.TextChoices):
     RECORD_OPENED_BREAK_GLASS = "record_opened.break_glass", _("A record was opened by break-glass")
     RECORD_OPENED_UNSEAL = "record_opened.unseal", _("A sealed record was unsealed")
     AUDIT_BROKEN = "audit.broken", _("The audit trail is broken")
+    URGENT_REPORT = "report.urgent", _("An urgent report needs an immediate response")
+    CLOSURE_REQUESTED = "case.closure_requested", _("A case closure awaits approval")
 
 
 class Notice(models.Model):

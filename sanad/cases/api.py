@@ -1,0 +1,681 @@
+"""Reports and cases through the API: the same services, selectors and policy as the pages.
+
+Writes accept an ``Idempotency-Key`` header: a replay with the same body gets the first answer
+again (nothing is written twice), the same key with another body is refused (422). Changes to a
+case require ``If-Match`` with the case's ETag (its version): a stale editor gets 412 and the
+current version, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from sanad.access.actor import Actor, actor_from_request
+from sanad.access.policy import Denied, require
+from sanad.accounts.models import User
+from sanad.cases import selectors, services
+from sanad.cases.models import (
+    Appeal,
+    AppealStatus,
+    Case,
+    CaseStatus,
+    IdempotentResponse,
+    PersonRole,
+    PlanKind,
+    Platform,
+    Report,
+    RiskLevel,
+)
+
+IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=False)
+IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)
+
+
+class IncidentSerializer(serializers.Serializer[Any]):
+    occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+    period_start = serializers.DateField(required=False, allow_null=True, default=None)
+    period_end = serializers.DateField(required=False, allow_null=True, default=None)
+    governorate = serializers.IntegerField(required=False, allow_null=True, default=None)
+    location_type_code = serializers.CharField(required=False, allow_blank=True, default="")
+    violence_type_codes = serializers.ListField(child=serializers.CharField(), default=list)
+    context_code = serializers.CharField(required=False, allow_blank=True, default="")
+    relationship_code = serializers.CharField(required=False, allow_blank=True, default="")
+    injuries = serializers.BooleanField(default=False)
+    weapons = serializers.BooleanField(default=False)
+    children_present = serializers.BooleanField(default=False)
+    repeated = serializers.BooleanField(default=False)
+
+    @staticmethod
+    def to_input(d: dict[str, Any]) -> services.IncidentInput:
+        values = dict(d)
+        values["governorate_id"] = values.pop("governorate")
+        return services.IncidentInput(**values)
+
+
+class ReportPersonSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=PersonRole.choices)
+
+
+class ReportWriteSerializer(serializers.Serializer[Any]):
+    received_at = serializers.DateTimeField()
+    channel_code = serializers.CharField()
+    reporter_type_code = serializers.CharField()
+    reporter_name = serializers.CharField(required=False, allow_blank=True, default="")
+    narrative = serializers.CharField(required=False, allow_blank=True, default="")
+    urgent = serializers.BooleanField(default=False)
+    persons = ReportPersonSerializer(many=True, required=False, default=list)
+    incidents = IncidentSerializer(many=True, required=False, default=list)
+
+    def to_input(self) -> services.ReportInput:
+        d = self.validated_data
+        return services.ReportInput(
+            received_at=d["received_at"],
+            channel_code=d["channel_code"],
+            reporter_type_code=d["reporter_type_code"],
+            reporter_name=d["reporter_name"],
+            narrative=d["narrative"],
+            urgent=d["urgent"],
+            persons=[(p["person"], p["role"]) for p in d["persons"]],
+            incidents=[IncidentSerializer.to_input(i) for i in d["incidents"]],
+        )
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    version = report.definitions_version
+    return {
+        "id": report.pk,
+        "status": report.status,
+        "owner_unit": report.owner_unit_id,
+        "received_at": report.received_at.isoformat(),
+        "definitions_version": version.number if version else None,
+        "channel_code": report.channel_code,
+        "reporter_type_code": report.reporter_type_code,
+        "reporter_name": str(report.reporter_name or ""),
+        "narrative": str(report.narrative or ""),
+        "urgent": report.urgent,
+        "case": report.case_id,
+        "persons": [{"person": p.person_id, "role": p.role} for p in report.persons.order_by("pk")],
+        "incidents": [
+            {
+                "id": i.pk,
+                "occurred_on": i.occurred_on.isoformat() if i.occurred_on else None,
+                "period_start": i.period_start.isoformat() if i.period_start else None,
+                "period_end": i.period_end.isoformat() if i.period_end else None,
+                "governorate": i.governorate_id,
+                "location_type_code": i.location_type_code,
+                "violence_type_codes": i.violence_type_codes,
+                "context_code": i.context_code,
+                "relationship_code": i.relationship_code,
+                "injuries": i.injuries,
+                "weapons": i.weapons,
+                "children_present": i.children_present,
+                "repeated": i.repeated,
+            }
+            for i in report.incidents.order_by("pk")
+        ],
+    }
+
+
+def case_data(case: Case, *, full: bool = True) -> dict[str, Any]:
+    if case.confidentiality == "sealed" and not full:
+        return {"id": case.pk, "confidentiality": "sealed", "owner_unit": case.owner_unit_id}
+    data: dict[str, Any] = {
+        "id": case.pk,
+        "number": case.number,
+        "status": case.status,
+        "owner_unit": case.owner_unit_id,
+        "confidentiality": case.confidentiality,
+        "survivor": case.survivor_id,
+        "assigned_to": case.assigned_to_id,
+        "risk_level": case.risk_level,
+        "multi_agency_review": case.multi_agency_review,
+        "closure_reason_code": case.closure_reason_code,
+        "version": case.row_version,
+    }
+    if full:
+        data["reports"] = list(case.reports.order_by("pk").values_list("pk", flat=True))
+        data["timeline"] = [
+            {"at": e.at.isoformat(), "kind": e.kind, "params": e.params} for e in case.timeline.order_by("at", "pk")
+        ]
+        data["plan_actions"] = [
+            {
+                "id": a.pk,
+                "plan": a.plan,
+                "goal": str(a.goal),
+                "action": str(a.action),
+                "responsible": a.responsible,
+                "due_on": a.due_on.isoformat(),
+                "done_at": a.done_at.isoformat() if a.done_at else None,
+            }
+            for a in case.plan_actions.all()
+        ]
+        data["services"] = [
+            {
+                "service_code": sv.service_code,
+                "provider": sv.provider_id,
+                "delivered_on": sv.delivered_on.isoformat(),
+                "outcome_code": sv.outcome_code,
+            }
+            for sv in case.services.all()
+        ]
+        data["notes"] = [
+            {"text": str(n.text), "written_at": n.written_at.isoformat(), "written_by": n.written_by_id}
+            for n in case.notes.all()
+        ]
+        data["assessments"] = [
+            {"at": a.assessed_at.isoformat(), "score": a.score, "computed_level": a.computed_level, "level": a.level}
+            for a in case.assessments.order_by("assessed_at", "pk")
+        ]
+    return data
+
+
+def field_errors(exc: ValidationError) -> Response:
+    """400 with machine-readable field errors: {field: [messages]}; ``__all__`` for the whole record."""
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+def idempotent(request: Request, actor: Actor, handler: Callable[[], Response]) -> Response:
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        return handler()
+    if len(key) > 200 or actor.user is None:
+        return Response({"Idempotency-Key": ["too long"]}, status=status.HTTP_400_BAD_REQUEST)
+    endpoint = f"{request.method} {request.path}"
+    body_hash = hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
+
+    def replay(first: IdempotentResponse) -> Response:
+        if first.endpoint != endpoint or first.body_hash != body_hash:
+            return Response(
+                {"Idempotency-Key": ["This key was used for a different request; use a new key."]},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        response = Response(first.body, status=first.status_code)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    first = IdempotentResponse.objects.filter(user=actor.user, key=key).first()
+    if first is not None:
+        return replay(first)
+    try:
+        with transaction.atomic():
+            response = handler()
+            # Only successes are remembered: a refused request may be corrected and sent again.
+            if 200 <= response.status_code < 300:
+                IdempotentResponse.objects.create(
+                    user=actor.user,
+                    key=key,
+                    endpoint=endpoint,
+                    body_hash=body_hash,
+                    status_code=response.status_code,
+                    body=response.data,
+                )
+    except IntegrityError:
+        # The same key raced in from another request and committed first: its write stands, ours is undone.
+        return replay(IdempotentResponse.objects.get(user=actor.user, key=key))
+    return response
+
+
+def _if_match(request: Request) -> int | Response:
+    raw = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
+    if not raw:
+        return Response(
+            {"If-Match": ["Send the case's ETag in If-Match to change it."]},
+            status=status.HTTP_428_PRECONDITION_REQUIRED,
+        )
+    try:
+        return int(raw)
+    except ValueError:
+        return Response({"If-Match": ["Not a version of this case."]}, status=status.HTTP_412_PRECONDITION_FAILED)
+
+
+def _with_etag(response: Response, case: Case) -> Response:
+    response["ETag"] = f'"{case.row_version}"'
+    return response
+
+
+def _stale(exc: services.StaleVersion) -> Response:
+    return Response(
+        {
+            "detail": "The case changed since you loaded it; reload it and apply your change again.",
+            "code": "stale_version",
+            "current_version": exc.current,
+        },
+        status=status.HTTP_412_PRECONDITION_FAILED,
+        headers={"ETag": f'"{exc.current}"'},
+    )
+
+
+class ReportViewSet(viewsets.ViewSet):
+    @extend_schema(request=ReportWriteSerializer, parameters=[IDEMPOTENCY])
+    def create(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        try:
+            require(actor, "report.create")
+        except Denied:
+            raise PermissionDenied from None
+
+        def handler() -> Response:
+            serializer = ReportWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                report = services.report_register(actor=actor, data=serializer.to_input())
+            except ValidationError as exc:
+                return field_errors(exc)
+            return Response(report_data(report), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, actor, handler)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        return Response(report_data(selectors.report_get(actor=actor, pk=int(pk))))
+
+    @extend_schema(request=ReportPersonSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def persons(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        report = selectors.report_get(actor=actor, pk=int(pk), action="report.edit")
+
+        def handler() -> Response:
+            serializer = ReportPersonSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                services.report_add_person(
+                    actor=actor,
+                    report=report,
+                    person_id=serializer.validated_data["person"],
+                    role=serializer.validated_data["role"],
+                )
+            except ValidationError as exc:
+                return field_errors(exc)
+            return Response(report_data(report), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=IncidentSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def incidents(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        report = selectors.report_get(actor=actor, pk=int(pk), action="report.edit")
+
+        def handler() -> Response:
+            serializer = IncidentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                services.report_add_incident(
+                    actor=actor, report=report, data=IncidentSerializer.to_input(serializer.validated_data)
+                )
+            except ValidationError as exc:
+                return field_errors(exc)
+            return Response(report_data(report), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"], url_path="open-case")
+    def open_case(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        report = selectors.report_get(actor=actor, pk=int(pk))
+
+        def handler() -> Response:
+            body = request.data if isinstance(request.data, dict) else {}
+            try:
+                if body.get("not_a_case"):
+                    closed = services.report_close_not_a_case(
+                        actor=actor, report=report, reason=str(body.get("reason", ""))
+                    )
+                    return Response(report_data(closed))
+                link_to = body.get("link_to")
+                if link_to:
+                    case = selectors.case_get(actor=actor, pk=int(link_to), action="case.edit")
+                    case = services.case_link_report(actor=actor, report=report, case=case)
+                else:
+                    case = services.case_open(actor=actor, report=report)
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            return _with_etag(Response(case_data(case), status=status.HTTP_201_CREATED), case)
+
+        return idempotent(request, actor, handler)
+
+
+class AssessmentSerializer(serializers.Serializer[Any]):
+    answers = serializers.DictField(child=serializers.BooleanField())
+    level = serializers.ChoiceField(choices=RiskLevel.choices, required=False, allow_blank=True, default="")
+    judgement_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AdvanceSerializer(serializers.Serializer[Any]):
+    to_status = serializers.ChoiceField(choices=CaseStatus.choices)
+
+
+class ClosureRequestSerializer(serializers.Serializer[Any]):
+    reason_code = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    assigned_to = serializers.IntegerField()
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
+class PlanActionSerializer(serializers.Serializer[Any]):
+    plan = serializers.ChoiceField(choices=PlanKind.choices)
+    goal = serializers.CharField()
+    action = serializers.CharField()
+    responsible = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+
+
+class ServiceDeliveredSerializer(serializers.Serializer[Any]):
+    service_code = serializers.CharField()
+    provider = serializers.IntegerField()
+    delivered_on = serializers.DateField()
+    outcome_code = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+
+
+class CaseViewSet(viewsets.ViewSet):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="case number or survivor's name, any spelling"),
+            OpenApiParameter("status", str),
+            OpenApiParameter("mine", bool),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        try:
+            require(actor, "case.list")
+        except Denied:
+            raise PermissionDenied from None
+        qs = selectors.case_list(
+            actor=actor,
+            search=request.query_params.get("q", ""),
+            status=request.query_params.get("status", ""),
+            mine=request.query_params.get("mine") in ("1", "true"),
+        )[:100]
+        return Response([case_data(c, full=False) for c in qs])
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        case = selectors.case_get(actor=actor, pk=int(pk))
+        return _with_etag(Response(case_data(case)), case)
+
+    def _change(
+        self, request: Request, pk: str, serializer_class: type[serializers.Serializer[Any]], run: Callable[..., Any]
+    ) -> Response:
+        actor = actor_from_request(request)
+        case = selectors.case_get(actor=actor, pk=int(pk))
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+
+        def handler() -> Response:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                run(actor, case, serializer.validated_data, expected)
+            except services.StaleVersion as exc:
+                return _stale(exc)
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            fresh = Case.objects.get(pk=case.pk)
+            return _with_etag(Response(case_data(fresh)), fresh)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=AssessmentSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def assessments(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        case = selectors.case_get(actor=actor, pk=int(pk))
+
+        def handler() -> Response:
+            serializer = AssessmentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            d = serializer.validated_data
+            try:
+                services.case_assess_risk(
+                    actor=actor, case=case, answers=d["answers"], judged_level=d["level"], reason=d["judgement_reason"]
+                )
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            fresh = Case.objects.get(pk=case.pk)
+            return _with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=AdvanceSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str) -> Response:
+        return self._change(
+            request,
+            pk,
+            AdvanceSerializer,
+            lambda actor, case, d, v: services.case_advance(
+                actor=actor, case=case, to_status=d["to_status"], expected_version=v
+            ),
+        )
+
+    @extend_schema(request=ClosureRequestSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"], url_path="closure-request")
+    def closure_request(self, request: Request, pk: str) -> Response:
+        return self._change(
+            request,
+            pk,
+            ClosureRequestSerializer,
+            lambda actor, case, d, v: services.case_request_closure(
+                actor=actor, case=case, reason_code=d["reason_code"], note=d["note"], expected_version=v
+            ),
+        )
+
+    @extend_schema(request=DecisionSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"], url_path="closure-decision")
+    def closure_decision(self, request: Request, pk: str) -> Response:
+        return self._change(
+            request,
+            pk,
+            DecisionSerializer,
+            lambda actor, case, d, v: services.case_decide_closure(
+                actor=actor, case=case, approve=d["decision"] == "approve", note=d["note"], expected_version=v
+            ),
+        )
+
+    @extend_schema(request=AssignSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        def run(actor: Actor, case: Case, d: dict[str, Any], v: int) -> Any:
+            user = User.objects.filter(pk=d["assigned_to"], is_active=True).first()
+            if user is None:
+                raise ValidationError({"assigned_to": ["unknown user"]})
+            return services.case_assign(actor=actor, case=case, user=user, expected_version=v)
+
+        return self._change(request, pk, AssignSerializer, run)
+
+    @extend_schema(request=ReasonSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        return self._change(
+            request,
+            pk,
+            ReasonSerializer,
+            lambda actor, case, d, v: services.case_reopen(
+                actor=actor, case=case, reason=d["reason"], expected_version=v
+            ),
+        )
+
+    def _add(
+        self, request: Request, pk: str, serializer_class: type[serializers.Serializer[Any]], run: Callable[..., Any]
+    ) -> Response:
+        """Additions to a case (plan actions, services, notes) need no If-Match: they change nothing
+        another editor typed."""
+        actor = actor_from_request(request)
+        case = selectors.case_get(actor=actor, pk=int(pk))
+
+        def handler() -> Response:
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                run(actor, case, serializer.validated_data)
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            fresh = Case.objects.get(pk=case.pk)
+            return _with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=PlanActionSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"], url_path="plan-actions")
+    def plan_actions(self, request: Request, pk: str) -> Response:
+        return self._add(
+            request,
+            pk,
+            PlanActionSerializer,
+            lambda actor, case, d: services.case_add_plan_action(actor=actor, case=case, **d),
+        )
+
+    @extend_schema(request=ServiceDeliveredSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def services(self, request: Request, pk: str) -> Response:
+        return self._add(
+            request,
+            pk,
+            ServiceDeliveredSerializer,
+            lambda actor, case, d: services.case_record_service(
+                actor=actor,
+                case=case,
+                service_code=d["service_code"],
+                provider_id=d["provider"],
+                delivered_on=d["delivered_on"],
+                outcome_code=d["outcome_code"],
+            ),
+        )
+
+    @extend_schema(request=NoteSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, pk: str) -> Response:
+        return self._add(
+            request,
+            pk,
+            NoteSerializer,
+            lambda actor, case, d: services.case_add_note(actor=actor, case=case, text=d["text"]),
+        )
+
+
+class AppealWriteSerializer(serializers.Serializer[Any]):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    link = serializers.CharField(max_length=500)
+    posted_on = serializers.DateField()
+    posted_by = serializers.CharField(max_length=200)
+    summary = serializers.CharField()
+
+
+class TriageSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=AppealStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def appeal_data(appeal: Appeal, *, full: bool = True) -> dict[str, Any]:
+    if appeal.confidentiality == "sealed" and not full:
+        return {"id": appeal.pk, "confidentiality": "sealed", "owner_unit": appeal.owner_unit_id}
+    data: dict[str, Any] = {
+        "id": appeal.pk,
+        "platform": appeal.platform,
+        "link": appeal.link,
+        "posted_on": appeal.posted_on.isoformat(),
+        "posted_by": appeal.posted_by,
+        "status": appeal.status,
+        "report": appeal.report_id,
+        "owner_unit": appeal.owner_unit_id,
+    }
+    if full:
+        data["summary"] = str(appeal.summary)
+        data["log"] = [
+            {"at": e.at.isoformat(), "status": e.status, "note": str(e.note or ""), "by": e.by_id}
+            for e in appeal.log.order_by("at", "pk")
+        ]
+    return data
+
+
+class AppealViewSet(viewsets.ViewSet):
+    def list(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        try:
+            require(actor, "appeal.list")
+        except Denied:
+            raise PermissionDenied from None
+        return Response([appeal_data(a, full=False) for a in selectors.appeal_list(actor=actor)[:100]])
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        return Response(appeal_data(selectors.appeal_get(actor=actor, pk=int(pk))))
+
+    @extend_schema(request=AppealWriteSerializer, parameters=[IDEMPOTENCY])
+    def create(self, request: Request) -> Response:
+        actor = actor_from_request(request)
+        try:
+            require(actor, "appeal.create")
+        except Denied:
+            raise PermissionDenied from None
+
+        def handler() -> Response:
+            serializer = AppealWriteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                appeal = services.appeal_register(actor=actor, data=services.AppealInput(**serializer.validated_data))
+            except ValidationError as exc:
+                return field_errors(exc)
+            return Response(appeal_data(appeal), status=status.HTTP_201_CREATED)
+
+        return idempotent(request, actor, handler)
+
+    @extend_schema(request=TriageSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def triage(self, request: Request, pk: str) -> Response:
+        actor = actor_from_request(request)
+        appeal = selectors.appeal_get(actor=actor, pk=int(pk))
+
+        def handler() -> Response:
+            serializer = TriageSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                fresh = services.appeal_triage(actor=actor, appeal=appeal, **serializer.validated_data)
+            except ValidationError as exc:
+                return field_errors(exc)
+            except Denied:
+                raise PermissionDenied from None
+            return Response(appeal_data(fresh))
+
+        return idempotent(request, actor, handler)

@@ -1,0 +1,119 @@
+"""Reads of reports and cases, always inside the access policy; reads of one record are audited."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sanad.access.actor import Actor
+from sanad.access.policy import can, get_for, scope
+from sanad.audit.services import audit_record
+from sanad.cases.models import Appeal, Case, CaseStatus, PlanAction, Report, ReportStatus
+from sanad.people.names import name_tokens
+
+
+def report_list(*, actor: Actor, status: str = "") -> QuerySet[Report]:
+    qs = scope(actor, "report.list", Report.objects.select_related("owner_unit", "case"))
+    return qs.filter(status=status) if status else qs
+
+
+def new_reports(*, actor: Actor) -> QuerySet[Report]:
+    """The unit's queue of reports not yet handled, oldest first (urgent ones first of all)."""
+    return (
+        report_list(actor=actor, status=ReportStatus.NEW)
+        .filter(owner_unit_id=actor.unit_id)
+        .order_by("-urgent", "received_at", "pk")
+    )
+
+
+def report_get(*, actor: Actor, pk: int, action: str = "report.view") -> Report:
+    report = get_for(
+        actor, action, Report.objects.select_related("owner_unit", "country", "case", "definitions_version"), pk=pk
+    )
+    audit_record(actor=actor, action=action, object_type="cases.report", object_id=report.pk)
+    return report
+
+
+def case_list(
+    *, actor: Actor, search: str = "", status: str = "", mine: bool = False, high_risk: bool = False
+) -> QuerySet[Case]:
+    qs = scope(actor, "case.list", Case.objects.select_related("owner_unit", "survivor", "assigned_to"))
+    if status == "open":
+        qs = qs.exclude(status=CaseStatus.CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assigned_to_id=actor.user_id)
+    if high_risk:
+        qs = qs.filter(Q(risk_level="high") | Q(multi_agency_review=True))
+    search = search.strip()
+    if search:
+        if search[:1].isascii() and "-" in search:
+            # A case number (BH-2026-000123) is matched exactly or by its tail.
+            qs = qs.filter(number__iendswith=search)
+        else:
+            # The survivor's normalised name key: hamza, taa marbuta, alef maqsura, diacritics all fold.
+            for token in name_tokens(search)[:5]:
+                plain = token.replace("-", "")
+                # The name key keeps family names without their article (الحداد → حداد).
+                if plain.startswith("ال") and len(plain) > 4:
+                    plain = plain[2:]
+                qs = qs.filter(survivor__name_key__contains=plain)
+    return qs
+
+
+def case_get(*, actor: Actor, pk: int, action: str = "case.view") -> Case:
+    case = get_for(
+        actor,
+        action,
+        Case.objects.select_related("owner_unit", "owner_unit__institution", "country", "survivor", "assigned_to"),
+        pk=pk,
+    )
+    audit_record(actor=actor, action=action, object_type="cases.case", object_id=case.pk)
+    return case
+
+
+def case_open_or_closed(*, actor: Actor, pk: int) -> tuple[Case, bool]:
+    """(case, True) with the read audited when the actor may read it; (case, False) when they may only
+    see that it exists (sealed, or break-glass possible); that refusal of content is audited too."""
+    reachable = case_reachable(actor=actor, pk=pk)
+    if can(actor, "case.view", reachable):
+        return case_get(actor=actor, pk=pk), True
+    audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk, outcome="denied")
+    return reachable, False
+
+
+def case_reachable(*, actor: Actor, pk: int) -> Case:
+    case = Case.objects.select_related("owner_unit", "owner_unit__institution").filter(pk=pk).first()
+    if case is not None and (
+        scope(actor, "case.list", Case.objects.filter(pk=pk)).exists() or can(actor, "case.break_glass", case)
+    ):
+        return case
+    if case is not None:
+        audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk, outcome="denied")
+    raise Http404
+
+
+def appeal_list(*, actor: Actor) -> QuerySet[Appeal]:
+    return scope(actor, "appeal.list", Appeal.objects.select_related("owner_unit", "report"))
+
+
+def appeal_get(*, actor: Actor, pk: int) -> Appeal:
+    appeal = get_for(actor, "appeal.view", Appeal.objects.select_related("owner_unit", "report"), pk=pk)
+    audit_record(actor=actor, action="appeal.view", object_type="cases.appeal", object_id=appeal.pk)
+    return appeal
+
+
+def awaiting_action(*, actor: Actor, search: str = "") -> QuerySet[Case]:
+    """What waits for this user: closures to approve in their unit (supervisors), and their own open
+    cases with no risk assessment yet or with an overdue plan action."""
+    from django.utils import timezone
+
+    qs = case_list(actor=actor, search=search, status="open")
+    mine = Q(assigned_to_id=actor.user_id) & (
+        Q(risk_level="")
+        | Q(pk__in=PlanAction.objects.filter(done_at__isnull=True, due_on__lt=timezone.localdate()).values("case_id"))
+    )
+    if actor.role == "supervisor":
+        mine |= Q(status=CaseStatus.CLOSURE_REQUESTED, owner_unit_id=actor.unit_id)
+    return qs.filter(mine)

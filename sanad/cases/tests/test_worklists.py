@@ -1,0 +1,119 @@
+"""Worklists: Arabic-insensitive search, views by role, and a pinned number of queries per page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sanad.access.actor import Actor
+from sanad.cases import services
+from sanad.institutions.roles import Role
+from sanad.people.services import PersonInput, person_register
+from sanad.testing.auth import MfaClient
+from sanad.testing.factories import TEST_PASSWORD
+
+from .conftest import report_input
+
+pytestmark = pytest.mark.django_db
+
+
+def open_cases(intake: Actor, count: int, first_name: str = "عائشة") -> list[Any]:
+    cases = []
+    for _ in range(count):
+        person = person_register(actor=intake, data=PersonInput(first_name=first_name, family_name="المؤيد"))
+        report = services.report_register(actor=intake, data=report_input(person))
+        cases.append(services.case_open(actor=intake, report=report))
+    return cases
+
+
+@pytest.mark.parametrize("typed", ["عائشه", "عايشة", "عَائِشَة المويد", "عائشة"])
+def test_search_folds_hamza_taa_marbuta_and_diacritics(client: MfaClient, intake: Actor, typed: str) -> None:
+    (case,) = open_cases(intake, 1)
+    open_cases(intake, 1, first_name="مريم")
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    body = client.get("/cases/", {"view": "all", "q": typed}).content.decode()
+    assert case.number in body and body.count('data-testid="case-row"') == 1
+
+
+def test_worklist_queries_do_not_grow_with_the_rows(client: MfaClient, intake: Actor, actor_for: Any) -> None:
+    supervisor = actor_for(Role.SUPERVISOR)
+    assert supervisor.user is not None
+    client.login(username=supervisor.user.username, password=TEST_PASSWORD)
+    open_cases(intake, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/cases/", {"view": "all"}).status_code == 200
+    open_cases(intake, 8)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/cases/", {"view": "all"}).status_code == 200
+    assert len(many) == len(few) <= 16, [q["sql"] for q in many.captured_queries]
+
+
+def test_awaiting_my_action(intake: Actor, actor_for: Any) -> None:
+    from sanad.cases.selectors import awaiting_action
+
+    worker = actor_for(Role.CASE_WORKER)
+    supervisor = actor_for(Role.SUPERVISOR)
+    unassessed, assessed, closing = open_cases(intake, 3)
+    for case in (unassessed, assessed, closing):
+        services.case_assign(actor=supervisor, case=case, user=worker.user, expected_version=None)
+    services.case_assess_risk(actor=worker, case=assessed, answers={})
+    services.case_assess_risk(actor=worker, case=closing, answers={})
+    services.case_request_closure(actor=worker, case=closing, reason_code="needs_met", expected_version=None)
+    assert set(awaiting_action(actor=worker)) == {unassessed}
+    assert set(awaiting_action(actor=supervisor)) == {closing}
+
+
+def test_case_page_queries_do_not_grow_with_its_history(client: MfaClient, intake: Actor, actor_for: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    worker = actor_for(Role.CASE_WORKER)
+    (case,) = open_cases(intake, 1)
+    assert worker.user is not None
+    client.login(username=worker.user.username, password=TEST_PASSWORD)
+
+    def add_history() -> None:
+        services.case_assess_risk(actor=worker, case=case, answers={})
+        services.case_add_note(actor=worker, case=case, text="متابعة")
+        services.case_record_service(
+            actor=worker,
+            case=case,
+            service_code="legal_aid",
+            provider_id=case.owner_unit.institution_id,
+            delivered_on=timezone.localdate(),
+        )
+        services.case_add_plan_action(
+            actor=worker,
+            case=case,
+            plan="case",
+            goal="هدف",
+            action="إجراء",
+            responsible="الأخصائية",
+            due_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+
+    add_history()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    for _ in range(4):
+        add_history()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_filter_by_status_and_page(client: MfaClient, intake: Actor, actor_for: Any) -> None:
+    worker = actor_for(Role.CASE_WORKER)
+    cases = open_cases(intake, 3)
+    services.case_advance(actor=worker, case=cases[0], to_status="assessment", expected_version=None)
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    body = client.get("/cases/", {"view": "all", "status": "assessment"}).content.decode()
+    assert body.count('data-testid="case-row"') == 1 and cases[0].number in body
+    ordered = client.get("/cases/", {"view": "all", "sort": "number"}).content.decode()
+    assert ordered.index(cases[0].number) < ordered.index(cases[2].number)

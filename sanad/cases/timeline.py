@@ -1,0 +1,36 @@
+"""How each timeline entry reads, in the reader's language, from the codes and ids it holds."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from sanad.cases.models import CaseStatus, PlanKind, RiskLevel, TimelineEntry, TimelineKind
+
+
+def entry_text(entry: TimelineEntry) -> str:
+    p = entry.params
+    statuses = dict(CaseStatus.choices)
+    levels = dict(RiskLevel.choices)
+    if entry.kind == TimelineKind.OPENED:
+        return _("Case opened from report R-%(report)s.") % {"report": p.get("report")}
+    if entry.kind == TimelineKind.REPORT_LINKED:
+        return _("Report R-%(report)s linked to the case.") % {"report": p.get("report")}
+    if entry.kind == TimelineKind.STATUS_CHANGED:
+        return _("Moved from %(before)s to %(after)s.") % {
+            "before": statuses.get(p.get("before", ""), p.get("before")),
+            "after": statuses.get(p.get("after", ""), p.get("after")),
+        }
+    if entry.kind == TimelineKind.RISK_ASSESSED:
+        return _("Risk assessed: score %(score)s, level %(level)s.") % {
+            "score": p.get("score"),
+            "level": levels.get(p.get("level", ""), p.get("level")),
+        }
+    if entry.kind in (TimelineKind.PLAN_ACTION_ADDED, TimelineKind.PLAN_ACTION_DONE):
+        plans = dict(PlanKind.choices)
+        text = _("Plan action added (%(plan)s, due %(due)s).")
+        if entry.kind == TimelineKind.PLAN_ACTION_DONE:
+            text = _("Plan action done (%(plan)s, due %(due)s).")
+        return text % {"plan": plans.get(p.get("plan", ""), p.get("plan")), "due": p.get("due_on", "")}
+    if entry.kind == TimelineKind.ASSIGNED:
+        return _("Assigned to %(user)s.") % {"user": p.get("user", "")}
+    return str(entry.get_kind_display())
