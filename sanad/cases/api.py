@@ -23,8 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sanad.access.actor import Actor, actor_from_request
-from sanad.access.policy import Denied, require
+from sanad.access.policy import Denied
 from sanad.accounts.models import User
+from sanad.api.access import require_or_forbidden
 from sanad.cases import selectors, services
 from sanad.cases.models import (
     Appeal,
@@ -263,10 +264,7 @@ class ReportViewSet(viewsets.ViewSet):
     @extend_schema(request=ReportWriteSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        try:
-            require(actor, "report.create")
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, "report.create")
 
         def handler() -> Response:
             serializer = ReportWriteSerializer(data=request.data)
@@ -410,10 +408,7 @@ class CaseViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        try:
-            require(actor, "case.list")
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, "case.list")
         qs = selectors.case_list(
             actor=actor,
             search=request.query_params.get("q", ""),
@@ -632,10 +627,7 @@ def appeal_data(appeal: Appeal, *, full: bool = True) -> dict[str, Any]:
 class AppealViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        try:
-            require(actor, "appeal.list")
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, "appeal.list")
         return Response([appeal_data(a, full=False) for a in selectors.appeal_list(actor=actor)[:100]])
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -645,10 +637,7 @@ class AppealViewSet(viewsets.ViewSet):
     @extend_schema(request=AppealWriteSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        try:
-            require(actor, "appeal.create")
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, "appeal.create")
 
         def handler() -> Response:
             serializer = AppealWriteSerializer(data=request.data)

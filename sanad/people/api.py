@@ -7,12 +7,12 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sanad.access.actor import actor_from_request
-from sanad.access.policy import Denied, require
+from sanad.api.access import require_or_forbidden
 from sanad.people import selectors, services
 from sanad.people.models import DocumentKind, Person, Sex
 
@@ -95,10 +95,7 @@ class PersonViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        try:
-            require(actor, "person.list")
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, "person.list")
         qs = selectors.person_list(actor=actor, search=request.query_params.get("q", ""))[:100]
         return Response(PersonListSerializer(qs, many=True).data)
 
@@ -116,10 +113,7 @@ class PersonViewSet(viewsets.ViewSet):
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:
         actor = actor_from_request(request)
-        try:
-            require(actor, "person.create")
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, "person.create")
         serializer = PersonWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         person = services.person_register(actor=actor, data=serializer.to_input())

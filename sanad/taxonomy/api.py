@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sanad.access.actor import Actor, actor_from_request
-from sanad.access.policy import Denied, can, require
+from sanad.access.policy import can
+from sanad.api.access import require_or_forbidden
 from sanad.taxonomy import selectors, services
 from sanad.taxonomy.checks import Problem, VersionRefused
 from sanad.taxonomy.coded import bilingual, validate_code
@@ -119,10 +120,7 @@ class DefinitionVersionViewSet(viewsets.ViewSet):
 
     def _actor(self, request: Request, action_name: str = "definitions.browse") -> Actor:
         actor = actor_from_request(request)
-        try:
-            require(actor, action_name)
-        except Denied:
-            raise PermissionDenied from None
+        require_or_forbidden(actor, action_name)
         return actor
 
     def _version(self, actor: Actor, number: str) -> DefinitionVersion:
