@@ -24,6 +24,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 def _unread_notices(request: HttpRequest) -> int:
     if not request.user.is_authenticated:
         return 0
-    from sanad.notices.models import Notice
+    from sanad.access.actor import actor_from_request
+    from sanad.notices.selectors import unread_count
 
-    return Notice.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
+    return unread_count(actor=actor_from_request(request))
