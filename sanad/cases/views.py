@@ -15,13 +15,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanad.access.actor import Actor, actor_from_request
+from sanad.access.pages import open_record_page
 from sanad.access.policy import Denied, can, require
-from sanad.access.services import break_glass, unseal
 from sanad.accounts.stepup import require_recent_auth
 from sanad.audit.services import audit_record
 from sanad.cases import selectors, services
@@ -47,7 +48,6 @@ from sanad.cases.models import APPEAL_CLOSED, WORK_STEPS, Case, CaseStatus, Clos
 from sanad.cases.risk import instrument
 from sanad.cases.timeline import entry_text
 from sanad.people.forms import ConfidentialityForm, PersonForm
-from sanad.people.forms import ReasonForm as OpenReasonForm
 from sanad.people.matching import find_candidates
 from sanad.people.services import person_register
 from sanad.taxonomy.models import DefinitionVersion, VersionStatus
@@ -361,20 +361,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_recent_auth()
 def case_open(request: HttpRequest, pk: int, how: str) -> HttpResponse:
-    if how not in ("unseal", "break-glass"):
-        raise Http404
     actor = actor_from_request(request)
     case = selectors.case_reachable(actor=actor, pk=pk)
-    form = OpenReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        opener = unseal if how == "unseal" else break_glass
-        try:
-            opener(actor=actor, obj=case, reason=form.cleaned_data["reason"])
-        except Denied:
-            raise Http404 from None
-        messages.warning(request, _("Access opened for a limited time. The owner and the auditors have been told."))
-        return redirect("case-detail", pk=pk)
-    return render(request, "people/open.html", {"form": form, "how": how})
+    return open_record_page(request, actor=actor, obj=case, how=how, done_url=reverse("case-detail", args=[pk]))
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanad.access.models import Confidentiality
+from sanad.access.pages import ReasonForm
 from sanad.people.models import DocumentKind, Sex
 from sanad.people.services import DocumentInput, PersonInput
 
@@ -78,14 +79,6 @@ class MatchForm(forms.Form):
     id_number = forms.CharField(required=False, max_length=40)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        min_length=10,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Recorded in the audit trail and shown to the record's owner and the auditors."),
-    )
 
 
 class ConfidentialityForm(ReasonForm):

@@ -3,18 +3,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sanad.access.actor import actor_from_request
+from sanad.access.pages import open_record_page
 from sanad.access.policy import Denied, can, require
-from sanad.access.services import break_glass, unseal
 from sanad.accounts.stepup import require_recent_auth
 from sanad.audit.history import row_history
 from sanad.audit.selectors import record_access_log
 from sanad.people import selectors, services
-from sanad.people.forms import ConfidentialityForm, MatchForm, PersonForm, ReasonForm
+from sanad.people.forms import ConfidentialityForm, MatchForm, PersonForm
 from sanad.people.matching import Match, find_candidates
 
 # What a person's row history shows; search keys and bookkeeping columns are not part of it.
@@ -112,20 +113,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_recent_auth()
 def person_open(request: HttpRequest, pk: int, how: str) -> HttpResponse:
-    if how not in ("unseal", "break-glass"):
-        raise Http404
     actor = actor_from_request(request)
     person = selectors.person_reachable(actor=actor, pk=pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        opener = unseal if how == "unseal" else break_glass
-        try:
-            opener(actor=actor, obj=person, reason=form.cleaned_data["reason"])
-        except Denied:
-            raise Http404 from None
-        messages.warning(request, _("Access opened for a limited time. The owner and the auditors have been told."))
-        return redirect("person-detail", pk=pk)
-    return render(request, "people/open.html", {"form": form, "person": person, "how": how})
+    return open_record_page(request, actor=actor, obj=person, how=how, done_url=reverse("person-detail", args=[pk]))
 
 
 @login_required
