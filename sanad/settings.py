@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sanad.notices",
     "sanad.taxonomy",
     "sanad.cases",
+    "sanad.multiagency",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
 from sanad.cases.api import AppealViewSet, CaseViewSet, ReportViewSet
+from sanad.multiagency.api import AgreedActionViewSet, ReviewMeetingViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
@@ -21,6 +22,8 @@ router.register("notices", NoticeViewSet, basename="api-notice")
 router.register("reports", ReportViewSet, basename="api-report")
 router.register("cases", CaseViewSet, basename="api-case")
 router.register("appeals", AppealViewSet, basename="api-appeal")
+router.register("review-meetings", ReviewMeetingViewSet, basename="api-review-meeting")
+router.register("review-actions", AgreedActionViewSet, basename="api-review-action")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

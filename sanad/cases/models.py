@@ -223,6 +223,11 @@ class TimelineKind(models.TextChoices):
     SERVICE_DELIVERED = "service_delivered", _("Service delivered")
     NOTE_ADDED = "note_added", _("Note added")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    MARAC_LISTED = "marac_listed", _("Listed for multi-agency review")
+    MARAC_DECIDED = "marac_decided", _("Multi-agency review outcome")
+    MARAC_ACTION_AGREED = "marac_action_agreed", _("Multi-agency action agreed")
+    MARAC_ACTION_DONE = "marac_action_done", _("Multi-agency action done")
+    MARAC_ACTION_OVERDUE = "marac_action_overdue", _("Multi-agency action overdue")
 
 
 class TimelineEntry(models.Model):

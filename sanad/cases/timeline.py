@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanad.cases.models import CaseStatus, PlanKind, RiskLevel, TimelineEntry, TimelineKind
@@ -31,6 +32,28 @@ def entry_text(entry: TimelineEntry) -> str:
         if entry.kind == TimelineKind.PLAN_ACTION_DONE:
             text = _("Plan action done (%(plan)s, due %(due)s).")
         return text % {"plan": plans.get(p.get("plan", ""), p.get("plan")), "due": p.get("due_on", "")}
+    if entry.kind == TimelineKind.MARAC_LISTED:
+        return _("Listed on the agenda of multi-agency review meeting MARAC-%(meeting)s.") % {
+            "meeting": p.get("meeting")
+        }
+    if entry.kind == TimelineKind.MARAC_DECIDED:
+        text = _("Multi-agency review MARAC-%(meeting)s: reviewed.")
+        if p.get("outcome") == "deflagged":
+            text = _("Multi-agency review MARAC-%(meeting)s: no longer flagged for review.")
+        return text % {"meeting": p.get("meeting")}
+    if entry.kind in (
+        TimelineKind.MARAC_ACTION_AGREED,
+        TimelineKind.MARAC_ACTION_DONE,
+        TimelineKind.MARAC_ACTION_OVERDUE,
+    ):
+        texts = {
+            TimelineKind.MARAC_ACTION_AGREED: _("Multi-agency action agreed for %(institution)s, due %(due)s."),
+            TimelineKind.MARAC_ACTION_DONE: _("Multi-agency action of %(institution)s done (due %(due)s)."),
+            TimelineKind.MARAC_ACTION_OVERDUE: _("Multi-agency action of %(institution)s is overdue (due %(due)s)."),
+        }
+        english = (get_language() or "ar").startswith("en")
+        institution = p.get("institution_en" if english else "institution_ar", "")
+        return texts[TimelineKind(entry.kind)] % {"institution": institution, "due": p.get("due_on", "")}
     if entry.kind == TimelineKind.ASSIGNED:
         return _("Assigned to %(user)s.") % {"user": p.get("user", "")}
     return str(entry.get_kind_display())

@@ -30,6 +30,11 @@ CASES = NavItem(_("Cases"), "case-worklist", _("Register complaints and reports;
 APPEALS = NavItem(
     _("Appeals"), "appeal-list", _("Appeals published on social media or in the press: verify, contact, open a report.")
 )
+MARAC = NavItem(
+    _("Multi-agency review"),
+    "marac-meetings",
+    _("Meetings on high-risk cases, their agenda and the actions agreed, with who does what by when."),
+)
 PEOPLE = NavItem(_("People"), "person-list", _("Find or register survivors and other persons."))
 LINKAGE_REVIEW = NavItem(
     _("Linkage review"), "review-queue", _("Decide whether records the linkage is unsure about are one person.")
@@ -58,8 +63,8 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
 _COMMON = [DIRECTORY, DEFINITIONS]
 ROLE_ITEMS: dict[str, list[NavItem]] = {
     Role.INTAKE_OFFICER: [CASES, APPEALS, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.CASE_WORKER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.SUPERVISOR: [CASES, APPEALS, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.CASE_WORKER: [CASES, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.SUPERVISOR: [CASES, APPEALS, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.EXAMINER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
     Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, DIRECTORY, API_DOCS],

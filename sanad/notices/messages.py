@@ -31,6 +31,22 @@ def notice_text(notice: Notice) -> str:
         }
     if notice.kind == NoticeKind.CLOSURE_REQUESTED:
         return _("Closure of case %(number)s awaits your approval.") % {"number": p.get("number", "")}
+    if notice.kind == NoticeKind.MARAC_CONVENED:
+        return _("Your institution takes part in multi-agency review meeting %(object)s on %(date)s.") % {
+            "object": f"MARAC-{notice.object_id}",
+            "date": p.get("date", ""),
+        }
+    if notice.kind == NoticeKind.MARAC_ACTION:
+        return _("An action agreed at meeting %(meeting)s on case %(number)s is yours, due %(due)s.") % {
+            "meeting": f"MARAC-{p.get('meeting', '')}",
+            "number": p.get("number", ""),
+            "due": p.get("due", ""),
+        }
+    if notice.kind == NoticeKind.MARAC_ACTION_OVERDUE:
+        return _("The multi-agency action on case %(number)s was due %(due)s and is not done.") % {
+            "number": p.get("number", ""),
+            "due": p.get("due", ""),
+        }
     return str(notice.get_kind_display())
 
 

@@ -21,6 +21,9 @@ class NoticeKind(models.TextChoices):
     AUDIT_BROKEN = "audit.broken", _("The audit trail is broken")
     URGENT_REPORT = "report.urgent", _("An urgent report needs an immediate response")
     CLOSURE_REQUESTED = "case.closure_requested", _("A case closure awaits approval")
+    MARAC_CONVENED = "marac.convened", _("A multi-agency review meeting was convened")
+    MARAC_ACTION = "marac.action", _("A multi-agency action was given to you")
+    MARAC_ACTION_OVERDUE = "marac.action_overdue", _("A multi-agency action is overdue")
 
 
 class Notice(models.Model):
