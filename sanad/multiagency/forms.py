@@ -21,9 +21,8 @@ class ConveneForm(forms.Form):
 
     def __init__(self, *args: Any, country_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institutions"].queryset = Institution.objects.filter(
-            country_id=country_id or 0, is_active=True
-        ).select_related("sector")  # type: ignore[attr-defined]
+        reachable = Institution.objects.filter(country_id=country_id or 0, is_active=True).select_related("sector")
+        self.fields["institutions"].queryset = reachable  # type: ignore[attr-defined]
 
 
 class AddCaseForm(forms.Form):

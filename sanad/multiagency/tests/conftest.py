@@ -9,8 +9,7 @@ from sanad.access.actor import Actor
 from sanad.cases import services as case_services
 from sanad.cases.models import Case
 from sanad.cases.risk import instrument
-from sanad.cases.tests.conftest import country, v1  # noqa: F401 - shared fixtures
-from sanad.cases.tests.conftest import report_input
+from sanad.cases.tests.conftest import country, report_input, v1  # noqa: F401 - shared fixtures
 from sanad.institutions.models import Country, Unit
 from sanad.institutions.roles import Role
 from sanad.people.services import PersonInput, person_register
@@ -28,7 +27,9 @@ def flagged_case(unit: Unit, *, flagged: bool = True) -> Case:
     intake = actor(Role.INTAKE_OFFICER, unit)
     person = person_register(actor=intake, data=PersonInput(first_name="سلمى", family_name="الخياط", sex="female"))
     report = case_services.report_register(actor=intake, data=report_input(person))
-    case = case_services.open_case_of(actor=intake, report=report) or case_services.case_open(actor=intake, report=report)
+    case = case_services.open_case_of(actor=intake, report=report) or case_services.case_open(
+        actor=intake, report=report
+    )
     answers = {item.code: flagged for item in instrument("dash").items}
     case_services.case_assess_risk(actor=intake, case=case, answers=answers)
     return Case.objects.get(pk=case.pk)

@@ -25,16 +25,14 @@ TOMORROW = timezone.localdate() + dt.timedelta(days=1)
 
 def convene(world: World):  # type: ignore[no-untyped-def]
     chair = actor(Role.SUPERVISOR, world.convening)
-    meeting = services.meeting_convene(
-        actor=chair, held_on=TOMORROW, institution_ids=[world.shelter.institution_id]
-    )
+    meeting = services.meeting_convene(actor=chair, held_on=TOMORROW, institution_ids=[world.shelter.institution_id])
     return chair, meeting
 
 
 def test_convening_tells_the_participating_supervisors_and_adds_the_own_institution(world: World) -> None:
     shelter_supervisor = actor(Role.SUPERVISOR, world.shelter)
     outsider_supervisor = actor(Role.SUPERVISOR, world.outsider)
-    chair, meeting = convene(world)
+    _chair, meeting = convene(world)
     assert set(meeting.institutions.values_list("pk", flat=True)) == {
         world.convening.institution_id,
         world.shelter.institution_id,
@@ -140,7 +138,12 @@ def test_overdue_actions_come_first_in_the_worklist(world: World) -> None:
         due_on=TOMORROW + dt.timedelta(days=5),
     )
     sooner = services.action_agree(
-        actor=chair, item=item, description="a", institution_id=world.shelter.institution_id, user_id=None, due_on=TOMORROW
+        actor=chair,
+        item=item,
+        description="a",
+        institution_id=world.shelter.institution_id,
+        user_id=None,
+        due_on=TOMORROW,
     )
     AgreedAction.objects.filter(pk=sooner.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
     rows = list(selectors.my_actions(actor=supervisor))
