@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sanad.taxonomy",
     "sanad.cases",
     "sanad.multiagency",
+    "sanad.documents",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("people/", include("sanad.people.urls")),
     path("cases/", include("sanad.cases.urls")),
     path("multiagency/", include("sanad.multiagency.urls")),
+    path("documents/", include("sanad.documents.urls")),
     path("notices/", include("sanad.notices.urls")),
     path("definitions/", include("sanad.taxonomy.urls")),
     # The administration area signs in through the same page, with the same second factor and lockout.

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
 from sanad.cases.api import AppealViewSet, CaseViewSet, ReportViewSet
+from sanad.documents.api import CaseSummaryPdfView
 from sanad.multiagency.api import AgreedActionViewSet, ReviewMeetingViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
@@ -34,5 +35,6 @@ urlpatterns = [
         DefinitionVersionViewSet.as_view({"get": "current"}),
         name="definitions-current",
     ),
+    path("cases/<int:pk>/summary.pdf", CaseSummaryPdfView.as_view(), name="api-case-summary-pdf"),
     path("", include(router.urls)),
 ]

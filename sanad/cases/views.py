@@ -47,6 +47,7 @@ from sanad.cases.forms import (
 from sanad.cases.models import APPEAL_CLOSED, WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
 from sanad.cases.risk import instrument
 from sanad.cases.timeline import entry_text
+from sanad.documents.case_summary import SECTIONS as SUMMARY_SECTIONS
 from sanad.people.forms import ConfidentialityForm, PersonForm
 from sanad.people.matching import find_candidates
 from sanad.people.services import person_register
@@ -321,6 +322,8 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "may_record_service": case.is_open and can(actor, "case.record_service", case),
         "may_note": can(actor, "case.note", case),
         "may_set_confidentiality": can(actor, "case.set_confidentiality", case),
+        "may_export_summary": can(actor, "case.export_summary", case),
+        "summary_sections": list(SUMMARY_SECTIONS.items()),
         "may_assign": case.is_open and can(actor, "case.assign", case),
         "assign_form": forms.get("assign_form")
         or AssignForm(
