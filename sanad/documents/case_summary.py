@@ -130,7 +130,7 @@ def _plan_blocks(case: Case) -> list[Block]:
     rows = [
         (
             f"{a.get_plan_display()} · {_date(a.due_on)}",
-            f"{a.goal} — {a.action} ({a.responsible}){' · ' + _('Done') if a.done_at else ''}",
+            f"{a.goal!s} — {a.action!s} ({a.responsible}){' · ' + _('Done') if a.done_at else ''}",
         )
         for a in actions
     ]

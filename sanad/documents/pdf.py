@@ -22,14 +22,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
-import fontpkg_amiri
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-FONT_DIR = Path(fontpkg_amiri.ROOT) / "files"
+# Read from the installed package without importing it (it ships no type information).
+FONT_DIR = Path(str(resources.files("fontpkg_amiri"))) / "files"
 FAMILY = "Amiri"
 
 # Left-to-right isolate … pop directional isolate (Unicode 6.3 isolates; HarfBuzz draws them as nothing).
@@ -154,9 +155,13 @@ class _Pdf(FPDF):
         for label, value in rows:
             label_text, value_text = self.prepared(label), self.prepared(value or "—")
             self.set_font(FAMILY, "B", 10)
-            label_h = self.multi_cell(label_w, 6, label_text, align=self.align, dry_run=True, output="HEIGHT")
+            label_h = cast(
+                float, self.multi_cell(label_w, 6, label_text, align=self.align, dry_run=True, output="HEIGHT")
+            )
             self.set_font(FAMILY, "", 10)
-            value_h = self.multi_cell(value_w, 6, value_text, align=self.align, dry_run=True, output="HEIGHT")
+            value_h = cast(
+                float, self.multi_cell(value_w, 6, value_text, align=self.align, dry_run=True, output="HEIGHT")
+            )
             height = max(label_h, value_h)
             if self.will_page_break(height):
                 self.add_page()
@@ -164,7 +169,7 @@ class _Pdf(FPDF):
             # Reading side first: in Arabic the label sits at the right, its value to its left.
             label_x = self.l_margin + value_w if self.rtl else self.l_margin
             value_x = self.l_margin if self.rtl else self.l_margin + label_w
-            border = 1 if framed else 0
+            border: Literal[0, 1] = 1 if framed else 0
             self.set_xy(label_x, top)
             self.set_font(FAMILY, "B", 10)
             self.multi_cell(label_w, 6, label_text, align=self.align, border=border, max_line_height=6)
