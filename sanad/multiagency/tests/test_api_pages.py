@@ -151,5 +151,5 @@ def test_list_pages_queries_do_not_grow_with_the_rows(world: World) -> None:
         _queries(chair_client, f"/multiagency/{first.pk}/"),
     ]
     assert many == few
-    assert few[0] <= 14 and few[1] <= 14 and few[2] <= 22, few
+    assert few[0] <= 8 and few[1] <= 7 and few[2] <= 18, few
     assert "متابعة" in worker_client.get("/multiagency/actions/").content.decode()
