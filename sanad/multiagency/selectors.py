@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sanad.access.actor import Actor
+from sanad.access.models import Confidentiality
 from sanad.access.policy import can, dangerously_unscoped, get_for, require, scope
 from sanad.audit.services import audit_record
 from sanad.cases.models import Case, CaseStatus
@@ -96,6 +97,7 @@ def candidates(*, actor: Actor, meeting: ReviewMeeting) -> list[Candidate]:
         )
         .filter(
             multi_agency_review=True,
+            confidentiality=Confidentiality.NORMAL,
             owner_unit__institution__in=meeting.institutions.all(),
         )
         .exclude(status=CaseStatus.CLOSED)

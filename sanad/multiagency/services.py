@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sanad.access.actor import Actor
+from sanad.access.models import Confidentiality
 from sanad.access.policy import require
 from sanad.accounts.models import User
 from sanad.audit.services import audit_record
@@ -114,13 +115,15 @@ def agenda_add_case(
     *, actor: Actor, meeting: ReviewMeeting, case_id: int, expected_version: int | None = None
 ) -> AgendaItem:
     """List a flagged, open case of a participating institution. Only its number, owning institution
-    and risk level are copied onto the agenda: that is all the other participants are shown."""
+    and risk level are copied onto the agenda: that is all the other participants are shown. A
+    restricted or sealed case is never listed: even its number would tell the meeting it exists."""
     require(actor, "marac.manage", meeting)
     case = Case.objects.select_related("owner_unit__institution").filter(pk=case_id).first()
     if (
         case is None
         or not case.multi_agency_review
         or case.status == CaseStatus.CLOSED
+        or case.confidentiality != Confidentiality.NORMAL
         or not meeting.institutions.filter(pk=case.owner_unit.institution_id).exists()
     ):
         # The same answer for every refusal: the convener learns nothing about cases they may not list.

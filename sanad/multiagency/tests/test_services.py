@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sanad.access.models import Confidentiality
 from sanad.audit.models import AuditEvent
 from sanad.cases.models import Case, TimelineEntry, TimelineKind
 from sanad.cases.timeline import entry_text
@@ -54,9 +55,11 @@ def test_candidates_are_flagged_open_cases_of_participants_only(world: World) ->
     chair, meeting = convene(world)
     unflagged = flagged_case(world.shelter, flagged=False)
     outsider_case = flagged_case(world.outsider)
+    sealed = flagged_case(world.shelter)
+    Case.objects.filter(pk=sealed.pk).update(confidentiality=Confidentiality.SEALED)
     numbers = [c.number for c in selectors.candidates(actor=chair, meeting=meeting)]
     assert numbers == [world.case.number]
-    for refused in (unflagged, outsider_case):
+    for refused in (unflagged, outsider_case, sealed):
         with pytest.raises(ValidationError):
             services.agenda_add_case(actor=chair, meeting=meeting, case_id=refused.pk)
     assert not AgendaItem.objects.exists()
