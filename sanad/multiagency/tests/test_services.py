@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sanad.access.models import Confidentiality
 from sanad.audit.models import AuditEvent
@@ -15,6 +15,7 @@ from sanad.cases.timeline import entry_text
 from sanad.institutions.roles import Role
 from sanad.multiagency import selectors, services
 from sanad.multiagency.models import ActionStatus, AgendaItem, AgreedAction, ItemOutcome
+from sanad.notices.messages import notice_text
 from sanad.notices.models import Notice, NoticeKind
 
 from .conftest import World, actor, flagged_case
@@ -42,6 +43,10 @@ def test_convening_tells_the_participating_supervisors_and_adds_the_own_institut
     assert list(notices.values_list("recipient_id", flat=True)) == [shelter_supervisor.user_id]
     assert outsider_supervisor.user_id not in notices.values_list("recipient_id", flat=True)
     assert AuditEvent.objects.filter(action="marac.convene", object_id=str(meeting.pk)).exists()
+    # The notice reads in the reader's language from identifiers only.
+    with translation.override("ar"):
+        text = notice_text(notices.get())
+    assert f"MARAC-{meeting.pk}" in text and "اجتماع المراجعة متعددة الجهات" in text
 
 
 def test_convening_refuses_a_past_date_and_no_institution(world: World) -> None:
