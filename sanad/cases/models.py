@@ -223,6 +223,8 @@ class TimelineKind(models.TextChoices):
     SERVICE_DELIVERED = "service_delivered", _("Service delivered")
     NOTE_ADDED = "note_added", _("Note added")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    # One entry per change of a referral, on the sender's case and on the receiver's (sanad.referrals).
+    REFERRAL = "referral", _("Referral")
 
 
 class TimelineEntry(models.Model):
