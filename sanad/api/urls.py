@@ -7,6 +7,7 @@ from sanad.cases.api import AppealViewSet, CaseViewSet, ReportViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
+from sanad.referrals.api import ReferralViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -21,6 +22,7 @@ router.register("notices", NoticeViewSet, basename="api-notice")
 router.register("reports", ReportViewSet, basename="api-report")
 router.register("cases", CaseViewSet, basename="api-case")
 router.register("appeals", AppealViewSet, basename="api-appeal")
+router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

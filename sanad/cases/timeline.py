@@ -31,6 +31,29 @@ def entry_text(entry: TimelineEntry) -> str:
         if entry.kind == TimelineKind.PLAN_ACTION_DONE:
             text = _("Plan action done (%(plan)s, due %(due)s).")
         return text % {"plan": plans.get(p.get("plan", ""), p.get("plan")), "due": p.get("due_on", "")}
+    if entry.kind == TimelineKind.REFERRAL:
+        from sanad.referrals.models import ReferralStatus
+
+        return _("Referral RF-%(referral)s: %(event)s (now %(status)s).") % {
+            "referral": p.get("referral"),
+            "event": referral_event_label(p.get("event", "")),
+            "status": dict(ReferralStatus.choices).get(p.get("status", ""), p.get("status", "")),
+        }
     if entry.kind == TimelineKind.ASSIGNED:
         return _("Assigned to %(user)s.") % {"user": p.get("user", "")}
     return str(entry.get_kind_display())
+
+
+def referral_event_label(event: str) -> str:
+    return {
+        "sent": _("sent"),
+        "acknowledged": _("acknowledged"),
+        "accepted": _("accepted"),
+        "declined": _("declined"),
+        "first_contact": _("first contact with the survivor"),
+        "started": _("work started"),
+        "service_delivered": _("service delivered"),
+        "completed": _("completed"),
+        "withdrawn": _("withdrawn by the sender"),
+        "consent_withdrawn": _("consent withdrawn"),
+    }.get(event, event)
