@@ -31,9 +31,14 @@ def notify(
     common = {"kind": kind, "object_type": object_type, "object_id": str(object_id), "params": params}
     rows = [Notice(recipient_id=uid, **common) for uid in sorted(set(recipients))]
     rows += [Notice(unit_id=unit_id, **common) for unit_id in sorted(set(units))]
-    Notice.objects.bulk_create(rows)
+    return notify_batch(rows)
+
+
+def notify_batch(rows: list[Notice]) -> int:
+    """Write prepared notices in one statement (a scan that finds thousands at once) and queue their emails."""
     from sanad.notices.email import queue_email_deliveries
 
+    Notice.objects.bulk_create(rows)
     queue_email_deliveries(rows)
     return len(rows)
 

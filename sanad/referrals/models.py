@@ -301,12 +301,18 @@ class Breach(models.Model):
     detected_at = models.DateTimeField(default=timezone.now)
     supervisor_told_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Put right (acknowledged, contacted, completed, closed) before it was escalated.
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-detected_at", "pk"]
         constraints: ClassVar = [models.UniqueConstraint(fields=["referral", "kind"], name="breach_once_per_kind")]
         indexes: ClassVar = [
-            models.Index(fields=["detected_at"], condition=Q(escalated_at__isnull=True), name="breach_to_escalate")
+            models.Index(
+                fields=["supervisor_told_at"],
+                condition=Q(escalated_at__isnull=True, resolved_at__isnull=True),
+                name="breach_to_escalate",
+            )
         ]
 
     def __str__(self) -> str:
