@@ -85,6 +85,46 @@ def _holders(role: str, **where: object) -> dict[int, list[int]]:
     return grouped
 
 
+_BREACH_NOTICES = """
+WITH supervisors AS ({supervisors})
+INSERT INTO notices_notice (recipient_id, kind, object_type, object_id, params, created_at)
+SELECT DISTINCT s.user_id, %s, 'referrals.referral', b.referral_id::text,
+       jsonb_build_object(
+         'breach', b.kind,
+         'unit_ar', i.name_ar || ' / ' || u.name_ar,
+         'unit_en', i.name_en || ' / ' || u.name_en),
+       %s
+  FROM referrals_breach b
+  JOIN supervisors s ON s.unit_id = b.to_unit_id
+  JOIN institutions_unit u ON u.id = b.to_unit_id
+  JOIN institutions_institution i ON i.id = u.institution_id
+ WHERE b.id = ANY(%s)
+RETURNING id
+"""
+
+
+def _breach_notices(breach_ids: list[int], now: dt.datetime) -> int:
+    """One notice per new breach to each current supervisor of the receiving unit, in one statement: a
+    scan over a backlog finds thousands at once. Who is a current supervisor is the ORM's own query."""
+    if not breach_ids:
+        return 0
+    holders = (
+        Membership.objects.current().filter(role=Role.SUPERVISOR, user__is_active=True).values("unit_id", "user_id")
+    )
+    holders_sql, holders_params = holders.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _BREACH_NOTICES.format(supervisors=holders_sql),
+            [*holders_params, NoticeKind.REFERRAL_BREACH.value, now, breach_ids],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids:
+        from sanad.notices.email import queue_email_deliveries
+
+        queue_email_deliveries(list(Notice.objects.filter(pk__in=ids)))
+    return len(ids)
+
+
 def scan(*, now: dt.datetime) -> ScanResult:
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -94,24 +134,13 @@ def scan(*, now: dt.datetime) -> ScanResult:
             resolved = cursor.rowcount
             cursor.execute(_TO_ESCALATE, {"now": now})
             escalate = cursor.fetchall()
-        units = _unit_params({row[3] for row in new} | {row[3] for row in escalate})
-        supervisors = _holders(Role.SUPERVISOR, unit_id__in={row[3] for row in new})
-        rows = [
-            Notice(
-                recipient_id=user_id,
-                kind=NoticeKind.REFERRAL_BREACH,
-                object_type="referrals.referral",
-                object_id=str(referral_id),
-                params={"breach": kind, **units.get(unit_id, {})},
-            )
-            for _breach, referral_id, kind, unit_id in new
-            for user_id in sorted(set(supervisors.get(unit_id, [])))
-        ]
+        units = _unit_params({row[3] for row in escalate})
+        breach_notices = _breach_notices([row[0] for row in new], now)
         countries = {row[4] for row in escalate}
         coordinators = _holders(Role.NATIONAL_COORDINATOR, unit__institution__country_id__in=countries)
         # A country without a coordinator yet: its national administrators hear of it, so nothing is lost.
         admins = _holders(Role.NATIONAL_ADMIN, unit__institution__country_id__in=countries - set(coordinators))
-        rows += [
+        rows = [
             Notice(
                 recipient_id=user_id,
                 kind=NoticeKind.REFERRAL_ESCALATED,
@@ -122,7 +151,7 @@ def scan(*, now: dt.datetime) -> ScanResult:
             for _breach, referral_id, kind, unit_id, country_id in escalate
             for user_id in sorted(set(coordinators.get(country_id) or admins.get(country_id, [])))
         ]
-        notices = notify_batch(rows)
+        notices = breach_notices + notify_batch(rows)
         if new or escalate:
             from sanad.access.actor import Actor
             from sanad.audit.services import audit_record
