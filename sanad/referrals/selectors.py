@@ -6,10 +6,11 @@ and the export all take what it returns, which holds the consented fields and no
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Now
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from sanad.access.actor import Actor
 from sanad.access.policy import get_for, require, scope
@@ -17,12 +18,14 @@ from sanad.audit.services import audit_record
 from sanad.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from sanad.referrals.scope import ConsentedScope, consented_scope
 
-# Overdue: open and past a deadline that is not yet met.
-OVERDUE = Q(status__in=OPEN_STATUSES) & (
-    Q(acknowledged_at__isnull=True, acknowledge_due__lt=Now())
-    | Q(first_contact_at__isnull=True, first_contact_due__lt=Now())
-    | Q(complete_due__lt=Now())
-)
+
+def overdue(now: dt.datetime) -> Q:
+    """Open and past a deadline not yet met (``now`` from Python: in a transaction, SQL now() is its start)."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(acknowledged_at__isnull=True, acknowledge_due__lt=now)
+        | Q(first_contact_at__isnull=True, first_contact_due__lt=now)
+        | Q(complete_due__lt=now)
+    )
 
 
 def referral_list(*, actor: Actor, box: str = "incoming", state: str = "open") -> QuerySet[Referral]:
@@ -52,7 +55,10 @@ def referral_list(*, actor: Actor, box: str = "incoming", state: str = "open") -
         output_field=IntegerField(),
     )
     return qs.annotate(
-        overdue=ExpressionWrapper(OVERDUE, output_field=BooleanField()), urgency_rank=urgency_rank
+        overdue=Case(
+            When(overdue(timezone.now()), then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        urgency_rank=urgency_rank,
     ).order_by("-overdue", "urgency_rank", "sent_at", "pk")
 
 
