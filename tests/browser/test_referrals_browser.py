@@ -123,9 +123,7 @@ def test_dubai_foundation_refers_to_aman_with_consent_and_follows_every_step(pag
     assert not refused, refused
 
 
-def test_jordanian_hospital_notifies_the_fpd_which_misses_the_standard_and_is_escalated(
-    page: Any, login: Any
-) -> None:
+def test_jordanian_hospital_notifies_the_fpd_which_misses_the_standard_and_is_escalated(page: Any, login: Any) -> None:
     load_country_pack("jo")
     hospital = Unit.objects.get(institution__code="moh", code="al-bashir-hospital")
     fpd = Unit.objects.get(institution__code="fpd", code="amman")
