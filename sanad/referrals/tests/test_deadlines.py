@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -105,3 +107,19 @@ def test_pack_loads_standards_as_defaults_and_a_confirmed_one_survives_a_reload(
     load_country_pack("ae")
     shelter.refresh_from_db()
     assert (shelter.is_default, shelter.acknowledge_minutes) == (False, 30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_referrals_load_after_the_demo_users_and_synthetic_cases(settings: Any) -> None:
+    from django.core.management import call_command
+
+    settings.SANAD_DEMO_MODE = True
+    from sanad.referrals.models import ReferralStatus
+
+    load_country_pack("bh")
+    call_command("load_demo_users", "bh", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed at exit
+    call_command("generate_synthetic", cases=12, seed=7)
+    call_command("load_demo_referrals", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    statuses = sorted(services.Referral.objects.values_list("status", flat=True))
+    assert ReferralStatus.COMPLETED in statuses and ReferralStatus.SENT in statuses
+    assert scan(now=services.timezone.now()).breaches >= 1
