@@ -56,4 +56,5 @@ def referral_event_label(event: str) -> str:
         "completed": _("completed"),
         "withdrawn": _("withdrawn by the sender"),
         "consent_withdrawn": _("consent withdrawn"),
+        "receiver_case_linked": _("linked to the receiving unit's case"),
     }.get(event, event)

@@ -66,12 +66,21 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> bool:
         if row is None or row.status != DeliveryStatus.PENDING:
             return False
         row.attempts += 1
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Sanad: something awaits you")
-            body = _(
-                "A new notice awaits you in Sanad. Sign in to read it.\n\n"
-                "This message says nothing more on purpose: what it is about is only in Sanad."
-            )
+        # Arabic first, English second, whatever the reader's language: the server does not know it here.
+        parts = []
+        for language in ("ar", "en"):
+            with translation.override(language):
+                parts.append(
+                    (
+                        _("Sanad: something awaits you"),
+                        _(
+                            "A new notice awaits you in Sanad. Sign in to read it.\n\n"
+                            "This message says nothing more on purpose: what it is about is only in Sanad."
+                        ),
+                    )
+                )
+        subject = f"{parts[0][0]} / {parts[1][0]}"
+        body = f"{parts[0][1]}\n\n---\n\n{parts[1][1]}"
         try:
             send_mail(subject, body, None, [row.user.email], fail_silently=False)
         except OSError as exc:  # smtplib's errors are OSErrors: recorded, then retried

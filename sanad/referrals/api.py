@@ -93,6 +93,10 @@ class CompleteSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class LinkCaseSerializer(serializers.Serializer[Any]):
+    case = serializers.IntegerField()
+
+
 class WithdrawSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
@@ -320,3 +324,12 @@ class ReferralViewSet(viewsets.ViewSet):
             None,
             "referral.withdraw_consent",
         )
+
+    @extend_schema(request=LinkCaseSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    @action(detail=True, methods=["post"], url_path="link-case")
+    def link_case(self, request: Request, pk: str) -> Response:
+        def link(a: Actor, r: Referral, v: int, b: dict[str, Any]) -> Referral:
+            case = case_selectors.case_get(actor=a, pk=b["case"], action="case.edit")
+            return services.referral_link_receiver_case(actor=a, referral=r, case=case, expected_version=v)
+
+        return self._change(request, pk, link, LinkCaseSerializer)

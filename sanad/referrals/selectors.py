@@ -70,6 +70,7 @@ def referral_get(*, actor: Actor, pk: int, action: str = "referral.view") -> Ref
             "from_unit__institution",
             "to_unit__institution__sector",
             "case",
+            "receiver_case",
             "consent",
             "legal_ground",
             "country",

@@ -572,6 +572,33 @@ def referral_withdraw(
     )
 
 
+def referral_link_receiver_case(
+    *, actor: Actor, referral: Referral, case: Case, expected_version: int | None = None
+) -> Referral:
+    """The receiver links its own case (e.g. the one the family-protection office opened from a
+    notification): from then on each change is also an entry on that case's timeline."""
+    require(actor, "case.edit", case)
+    if case.owner_unit_id != referral.to_unit_id:
+        raise ValidationError({"case": [_("Link a case of the receiving unit.")]})
+
+    def apply(r: Referral) -> list[str]:
+        if r.receiver_case_id is not None:
+            raise ValidationError({"case": [_("A case of the receiving unit is already linked.")]})
+        r.receiver_case_id = case.pk
+        return ["receiver_case"]
+
+    return _change(
+        actor=actor,
+        referral=referral,
+        action="referral.respond",
+        event="receiver_case_linked",
+        allowed=(*OPEN_STATUSES, ReferralStatus.COMPLETED),
+        expected_version=expected_version,
+        apply=apply,
+        case=case.pk,
+    )
+
+
 def consent_withdraw(*, actor: Actor, referral: Referral, at: dt.datetime | None = None) -> Consent:
     """The survivor withdraws the consent: at once the receiver reads nothing more of the case, no
     further service is delivered under it, and every open referral under it is withdrawn. What was

@@ -206,6 +206,12 @@ def referral_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 services.referral_withdraw(
                     actor=actor, referral=referral, reason=form.cleaned_data["reason"], expected_version=expected
                 )
+        elif action == "link-case":
+            number = request.POST.get("case_number", "").strip()
+            case = case_selectors.case_list(actor=actor).filter(number=number).first() if number else None
+            if case is None:
+                raise ValidationError({"case": [_("No case with this number within your reach.")]})
+            services.referral_link_receiver_case(actor=actor, referral=referral, case=case, expected_version=expected)
         elif action == "withdraw-consent":
             services.consent_withdraw(actor=actor, referral=referral)
         else:

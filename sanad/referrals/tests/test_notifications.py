@@ -104,6 +104,7 @@ def test_delivery_job_run_again_after_a_killed_worker_delivers_exactly_once(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["aman.worker@example.org"]
+    assert "سجّل الدخول" in message.body and "Sign in" in message.body  # Arabic first, English second
     # Nothing personal and nothing about the case: only that something awaits.
     assert case.number not in message.body and case.survivor.first_name not in message.body
     delivery.refresh_from_db()

@@ -210,3 +210,27 @@ def test_two_users_accepting_at_once_one_wins_the_other_is_told(worker: Actor, c
     referral.refresh_from_db()
     assert referral.events.filter(event="accepted").count() == 1
     assert TimelineEntry.objects.filter(case=case, params__event="accepted").count() == 1
+
+
+def test_the_receiver_links_its_own_case_and_later_changes_reach_both_timelines(
+    worker: Actor, case: Case, receiver_unit: Unit, receiver: Actor
+) -> None:
+    from sanad.cases import services as case_services
+    from sanad.cases.tests.conftest import report_input
+    from sanad.people.services import PersonInput, person_register
+
+    intake = make_actor(Role.INTAKE_OFFICER, receiver_unit)
+    survivor = person_register(actor=intake, data=PersonInput(first_name="ريم", family_name="علي", sex="female"))
+    own = case_services.case_open(
+        actor=intake, report=case_services.report_register(actor=intake, data=report_input(survivor))
+    )
+    referral = services.referral_send(actor=worker, case=case, data=referral_input(receiver_unit))
+    with pytest.raises(Denied):  # the sender's case is not the receiver's to link
+        services.referral_link_receiver_case(actor=receiver, referral=referral, case=case)
+    referral = services.referral_link_receiver_case(actor=receiver, referral=referral, case=own)
+    referral = services.referral_acknowledge(actor=receiver, referral=referral)
+    for side in (case, own):
+        events = TimelineEntry.objects.filter(case=side, kind=TimelineKind.REFERRAL).values_list(
+            "params__event", flat=True
+        )
+        assert "acknowledged" in list(events)
