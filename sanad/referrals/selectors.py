@@ -7,6 +7,8 @@ and the export all take what it returns, which holds the consented fields and no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
@@ -60,6 +62,39 @@ def referral_list(*, actor: Actor, box: str = "incoming", state: str = "open") -
         ),
         urgency_rank=urgency_rank,
     ).order_by("-overdue", "urgency_rank", "sent_at", "pk")
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    rows: list[Referral]
+    number: int
+    has_previous: bool
+    has_next: bool
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def __iter__(self) -> Iterator[Referral]:
+        return iter(self.rows)
+
+
+def referral_page(*, actor: Actor, box: str, state: str, number: int, size: int = 25) -> ReferralPage:
+    """One page of ``referral_list`` in two narrow steps: the ids of the page (the database sorts the
+    unit's referrals without reading their wide rows), then those rows; no total count, which would
+    read them all again."""
+    ordered = referral_list(actor=actor, box=box, state=state)
+    number = max(1, number)
+    ids = list(ordered.values_list("pk", flat=True)[(number - 1) * size : number * size + 1])
+    # For 25 rows, joining the units is cheaper than fetching them apart.
+    page = ordered.filter(pk__in=ids[:size]).prefetch_related(None)
+    rows = list(page.select_related("from_unit__institution", "to_unit__institution")) if ids else []
+    return ReferralPage(rows=rows, number=number, has_previous=number > 1, has_next=len(ids) > size)
 
 
 def referral_get(*, actor: Actor, pk: int, action: str = "referral.view") -> Referral:

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from sanad.access.policy import can, require
 from sanad.cases import selectors as case_selectors
 from sanad.cases.timeline import referral_event_label
 from sanad.cases.views import _definitions, denied_as_403
+from sanad.institutions.roles import Role
 from sanad.referrals import reports, selectors, services
 from sanad.referrals.forms import (
     CompleteForm,
@@ -41,12 +41,14 @@ from sanad.taxonomy.selectors import codes_of
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     require(actor, "referral.list")
-    box = request.GET.get("box", "incoming")
-    if box not in ("incoming", "outgoing"):
-        box = "incoming"
+    # The national coordinator belongs to neither side: they follow every referral of the country.
+    default = "all" if actor.has_role(Role.NATIONAL_COORDINATOR) else "incoming"
+    box = request.GET.get("box", default)
+    if box not in ("incoming", "outgoing", "all"):
+        box = default
     state = request.GET.get("state", "open")
-    referrals = selectors.referral_list(actor=actor, box=box, state=state)
-    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
+    raw_page = request.GET.get("page", "1")
+    page = selectors.referral_page(actor=actor, box=box, state=state, number=int(raw_page) if raw_page.isdigit() else 1)
     return render(
         request,
         "referrals/inbox.html",

@@ -50,7 +50,14 @@ def test_breach_told_to_the_supervisor_then_escalated_to_the_coordinator_once(
     assert escalated.recipient_id == coordinator.user_id
     assert scan(now=referral.sent_at + dt.timedelta(minutes=61 + 300)).escalated == 0
     # The coordinator follows the referral (dates and states), not the case or the reason.
-    assert services.Referral.objects.filter(pk=referral.pk).exists()
+    from sanad.referrals.tests.test_scope import signed_in
+
+    client = signed_in(coordinator)
+    assert f'href="/referrals/{referral.pk}/"' in client.get("/referrals/").content.decode()
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "إيواء آمن" not in page and 'data-testid="case-view"' not in page
+    body = client.get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert "reason" not in body and "case" not in body and "case_view" not in body
 
 
 def test_a_breach_put_right_before_the_delay_is_not_escalated(
