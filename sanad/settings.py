@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sanad.cases",
     "sanad.multiagency",
     "sanad.documents",
+    "sanad.referrals",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,16 @@ PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 # Audit rows are spread over this many hash chains (by user) to keep appends from queueing on one lock.
 SANAD_AUDIT_CHAINS = int(os.environ.get("SANAD_AUDIT_CHAINS", "4"))
 SANAD_WORKER_STALE_SECONDS = int(os.environ.get("SANAD_WORKER_STALE_SECONDS", "60"))
+
+# Notices by email (sanad.notices.email): off unless switched on; the server is Django's SMTP backend.
+SANAD_NOTICE_EMAIL = env_bool("SANAD_NOTICE_EMAIL")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sanad@localhost")
 
 LOGGING = {
     "version": 1,

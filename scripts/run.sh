@@ -17,6 +17,7 @@ if [[ "$($BIN/python manage.py shell -c 'from sanad.institutions.models import C
   $BIN/python manage.py load_demo_users bh > var/demo-logins.txt
   echo "Generating a few synthetic reports and cases for the demo..."
   $BIN/python manage.py generate_synthetic --cases 40 --seed 1
+  $BIN/python manage.py load_demo_referrals
 fi
 $BIN/python manage.py collectstatic --no-input -v 0
 

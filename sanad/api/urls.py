@@ -9,6 +9,7 @@ from sanad.multiagency.api import AgreedActionViewSet, ReviewMeetingViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
+from sanad.referrals.api import ReferralViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -25,6 +26,7 @@ router.register("cases", CaseViewSet, basename="api-case")
 router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("review-meetings", ReviewMeetingViewSet, basename="api-review-meeting")
 router.register("review-actions", AgreedActionViewSet, basename="api-review-action")
+router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

@@ -228,6 +228,8 @@ class TimelineKind(models.TextChoices):
     MARAC_ACTION_AGREED = "marac_action_agreed", _("Multi-agency action agreed")
     MARAC_ACTION_DONE = "marac_action_done", _("Multi-agency action done")
     MARAC_ACTION_OVERDUE = "marac_action_overdue", _("Multi-agency action overdue")
+    # One entry per change of a referral, on the sender's case and on the receiver's (sanad.referrals).
+    REFERRAL = "referral", _("Referral")
 
 
 class TimelineEntry(models.Model):

@@ -54,6 +54,30 @@ def entry_text(entry: TimelineEntry) -> str:
         english = (get_language() or "ar").startswith("en")
         institution = p.get("institution_en" if english else "institution_ar", "")
         return texts[TimelineKind(entry.kind)] % {"institution": institution, "due": p.get("due_on", "")}
+    if entry.kind == TimelineKind.REFERRAL:
+        from sanad.referrals.models import ReferralStatus
+
+        return _("Referral RF-%(referral)s: %(event)s (now %(status)s).") % {
+            "referral": p.get("referral"),
+            "event": referral_event_label(p.get("event", "")),
+            "status": dict(ReferralStatus.choices).get(p.get("status", ""), p.get("status", "")),
+        }
     if entry.kind == TimelineKind.ASSIGNED:
         return _("Assigned to %(user)s.") % {"user": p.get("user", "")}
     return str(entry.get_kind_display())
+
+
+def referral_event_label(event: str) -> str:
+    return {
+        "sent": _("sent"),
+        "acknowledged": _("acknowledged"),
+        "accepted": _("accepted"),
+        "declined": _("declined"),
+        "first_contact": _("first contact with the survivor"),
+        "started": _("work started"),
+        "service_delivered": _("service delivered"),
+        "completed": _("completed"),
+        "withdrawn": _("withdrawn by the sender"),
+        "consent_withdrawn": _("consent withdrawn"),
+        "receiver_case_linked": _("linked to the receiving unit's case"),
+    }.get(event, event)

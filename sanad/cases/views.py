@@ -325,6 +325,8 @@ def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> 
         "may_export_summary": can(actor, "case.export_summary", case),
         "summary_sections": list(SUMMARY_SECTIONS.items()),
         "may_assign": case.is_open and can(actor, "case.assign", case),
+        "may_refer": case.is_open and can(actor, "referral.send", case),
+        "referrals": list(case.referrals.select_related("to_unit__institution").order_by("-sent_at", "-pk")),
         "assign_form": forms.get("assign_form")
         or AssignForm(
             initial={"row_version": case.row_version, "assigned_to": case.assigned_to_id}, unit_id=case.owner_unit_id

@@ -43,6 +43,19 @@ AUDIT = NavItem(_("Audit trail"), "audit-search", _("Who saw and changed what; e
 DEFINITIONS = NavItem(
     _("Definitions"), "definitions-browse", _("The unified code lists every body counts with, in Arabic and English.")
 )
+REFERRALS = NavItem(
+    _("Referrals"), "referral-inbox", _("Referrals to and from your unit: respond, follow, overdue ones first.")
+)
+RESPONSE_TIMES = NavItem(
+    _("Response times"),
+    "referral-response-times",
+    _("How fast each institution answers referrals, against the standards."),
+)
+STANDARDS = NavItem(
+    _("Response standards"),
+    "referral-standards",
+    _("Time to acknowledge, to first contact and to complete, per sector."),
+)
 API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -58,16 +71,20 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     Role.STATISTICIAN: _("Read anonymous aggregates only, never a person."),
     Role.AUDITOR: _("See who saw and changed what, and check that the trail is intact."),
     Role.DATA_STEWARD: _("Review the national linkage: confirm or reject likely duplicates, merge and unmerge."),
+    Role.NATIONAL_COORDINATOR: _(
+        "Follow how fast institutions answer referrals; breaches of the standards come to you."
+    ),
 }
 
 _COMMON = [DIRECTORY, DEFINITIONS]
 ROLE_ITEMS: dict[str, list[NavItem]] = {
-    Role.INTAKE_OFFICER: [CASES, APPEALS, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.CASE_WORKER: [CASES, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.SUPERVISOR: [CASES, APPEALS, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.EXAMINER: [CASES, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.INTAKE_OFFICER: [CASES, REFERRALS, APPEALS, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.CASE_WORKER: [CASES, REFERRALS, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
+    Role.SUPERVISOR: [CASES, REFERRALS, APPEALS, MARAC, PEOPLE, RESPONSE_TIMES, DIRECTORY, DEFINITIONS],
+    Role.EXAMINER: [CASES, REFERRALS, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
-    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, DIRECTORY, API_DOCS],
+    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.NATIONAL_COORDINATOR: [REFERRALS, RESPONSE_TIMES, STANDARDS, DIRECTORY, DEFINITIONS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
     Role.DATA_STEWARD: [LINKAGE_REVIEW, DIRECTORY, DEFINITIONS],
 }

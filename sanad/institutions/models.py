@@ -179,6 +179,14 @@ class Membership(models.Model):
         default=False,
         help_text=_("May open a record outside their reach in an emergency, with a reason; always reported."),
     )
+    may_refer_without_consent = models.BooleanField(
+        _("may refer without consent"),
+        default=False,
+        help_text=_(
+            "May send a referral without the survivor's consent on a legal ground of the country pack "
+            "(a child at risk, an imminent threat to life, a court order); always reported to the supervisor."
+        ),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     STATISTICIAN = "statistician", _("Statistician / policy analyst")
     AUDITOR = "auditor", _("Auditor")
     DATA_STEWARD = "data_steward", _("National data steward")
+    # The national council's officer who follows how fast institutions answer referrals: breaches of the
+    # response standards escalate to them. They see referrals' dates and states, never case content.
+    NATIONAL_COORDINATOR = "national_coordinator", _("National response coordinator")
 
 
 # Roles that manage structure and people; they never see case content (trust core rule).

@@ -29,6 +29,8 @@ def notice_text(notice: Notice) -> str:
             "object": f"R-{notice.object_id}",
             "at": p.get("at", ""),
         }
+    if notice.kind in _REFERRAL_KINDS:
+        return _referral_text(notice, p)
     if notice.kind == NoticeKind.CLOSURE_REQUESTED:
         return _("Closure of case %(number)s awaits your approval.") % {"number": p.get("number", "")}
     if notice.kind == NoticeKind.MARAC_CONVENED:
@@ -57,3 +59,36 @@ def _with_object(notice: Notice, p: dict[str, str]) -> dict[str, str]:
         "object": f"{notice.object_type}:{notice.object_id}",
         "until": p.get("until", ""),
     }
+
+
+_REFERRAL_KINDS = {
+    NoticeKind.REFERRAL_RECEIVED,
+    NoticeKind.REFERRAL_CHANGED,
+    NoticeKind.REFERRAL_WITHOUT_CONSENT,
+    NoticeKind.REFERRAL_BREACH,
+    NoticeKind.REFERRAL_ESCALATED,
+}
+
+
+def _referral_text(notice: Notice, p: dict[str, str]) -> str:
+    from sanad.cases.timeline import referral_event_label
+    from sanad.referrals.models import BreachKind, ReferralStatus, Urgency
+
+    values = {
+        "referral": f"RF-{notice.object_id}",
+        "unit": p.get("unit_en" if (get_language() or "ar").startswith("en") else "unit_ar", ""),
+        "urgency": dict(Urgency.choices).get(p.get("urgency", ""), p.get("urgency", "")),
+        "event": referral_event_label(p.get("event", "")),
+        "status": dict(ReferralStatus.choices).get(p.get("status", ""), p.get("status", "")),
+        "breach": dict(BreachKind.choices).get(p.get("breach", ""), p.get("breach", "")),
+        "user": p.get("user", ""),
+    }
+    if notice.kind == NoticeKind.REFERRAL_RECEIVED:
+        return _("Referral %(referral)s was sent to your unit (%(urgency)s).") % values
+    if notice.kind == NoticeKind.REFERRAL_CHANGED:
+        return _("Referral %(referral)s: %(event)s; it is now %(status)s.") % values
+    if notice.kind == NoticeKind.REFERRAL_WITHOUT_CONSENT:
+        return _("%(user)s sent referral %(referral)s without consent, on a legal ground.") % values
+    if notice.kind == NoticeKind.REFERRAL_BREACH:
+        return _("Referral %(referral)s to %(unit)s: %(breach)s.") % values
+    return _("Escalated: referral %(referral)s to %(unit)s: %(breach)s, and not put right.") % values

@@ -24,10 +24,21 @@ class NoticeKind(models.TextChoices):
     MARAC_CONVENED = "marac.convened", _("A multi-agency review meeting was convened")
     MARAC_ACTION = "marac.action", _("A multi-agency action was given to you")
     MARAC_ACTION_OVERDUE = "marac.action_overdue", _("A multi-agency action is overdue")
+    REFERRAL_RECEIVED = "referral.received", _("A referral was sent to your unit")
+    REFERRAL_CHANGED = "referral.changed", _("A referral changed")
+    REFERRAL_WITHOUT_CONSENT = "referral.without_consent", _("A referral was sent without consent")
+    REFERRAL_BREACH = "referral.breach", _("A referral missed its response standard")
+    REFERRAL_ESCALATED = "referral.escalated", _("A breach of a response standard was escalated")
 
 
 class Notice(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    """Addressed to one user, or to one unit (everyone who acts for it reads it; one of them reading it
+    marks it read for the unit)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    unit = models.ForeignKey("institutions.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=40, choices=NoticeKind.choices)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -41,11 +52,48 @@ class Notice(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["recipient", "-created_at"], name="notice_inbox"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_unread"),
+            models.Index(fields=["unit", "-created_at"], name="notice_unit_inbox"),
+            models.Index(fields=["unit"], condition=Q(read_at__isnull=True), name="notice_unit_unread"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, unit__isnull=True) | Q(recipient__isnull=True, unit__isnull=False),
+                name="notice_to_a_user_or_a_unit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id}"
+        return f"{self.kind} → {self.recipient_id or f'unit {self.unit_id}'}"
 
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NoticeDelivery(models.Model):
+    """One email telling one user that something awaits them. The row is the delivery's memory: a job
+    run again (a retry, or after a worker was killed) finds it sent and sends nothing more."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, default="email")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["notice", "user", "channel"], name="delivery_once_per_user_channel")
+        ]
+        indexes: ClassVar = [models.Index(fields=["status"], condition=Q(status="pending"), name="delivery_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} → {self.user_id}: {self.status}"

@@ -18,14 +18,28 @@ from sanad.notices.models import Notice
 
 
 def notify(
-    *, recipients: Iterable[int], kind: str, object_type: str = "", object_id: Any = "", params: dict[str, str]
+    *,
+    recipients: Iterable[int] = (),
+    units: Iterable[int] = (),
+    kind: str,
+    object_type: str = "",
+    object_id: Any = "",
+    params: dict[str, str],
 ) -> int:
-    """One notice per distinct recipient user id; returns how many were written."""
-    rows = [
-        Notice(recipient_id=uid, kind=kind, object_type=object_type, object_id=str(object_id), params=params)
-        for uid in sorted(set(recipients))
-    ]
+    """One notice per distinct recipient user id and per distinct unit; returns how many were written.
+    Call it inside the transaction of the change: the email deliveries are queued in it too."""
+    common = {"kind": kind, "object_type": object_type, "object_id": str(object_id), "params": params}
+    rows = [Notice(recipient_id=uid, **common) for uid in sorted(set(recipients))]
+    rows += [Notice(unit_id=unit_id, **common) for unit_id in sorted(set(units))]
+    return notify_batch(rows)
+
+
+def notify_batch(rows: list[Notice]) -> int:
+    """Write prepared notices in one statement (a scan that finds thousands at once) and queue their emails."""
+    from sanad.notices.email import queue_email_deliveries
+
     Notice.objects.bulk_create(rows)
+    queue_email_deliveries(rows)
     return len(rows)
 
 

@@ -1,0 +1,78 @@
+"""Who may do what with referrals. The sending side is the unit that holds the case; the receiving
+side is the unit it was sent to; the national response coordinator follows every referral of the
+country by its dates and states only (never the reason nor the case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sanad.access.actor import Actor
+from sanad.access.policy import register
+from sanad.access.records import content_scope
+from sanad.institutions.roles import Role
+
+# Health and forensic examiners send the mandatory notifications of hospitals; schools' counsellors
+# are case workers of the education sector.
+_WORKERS = {Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR, Role.EXAMINER}
+_FOLLOWERS = _WORKERS | {Role.NATIONAL_COORDINATOR}
+
+
+def _either_side(actor: Actor, referral: Any) -> bool:
+    return actor.unit_id in (referral.from_unit_id, referral.to_unit_id) or _coordinates(actor, referral)
+
+
+def _coordinates(actor: Actor, referral: Any) -> bool:
+    membership = actor.membership
+    return (
+        actor.role == Role.NATIONAL_COORDINATOR
+        and membership is not None
+        and membership.unit.institution.country_id == referral.country_id
+    )
+
+
+def _visible(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    membership = actor.membership
+    if membership is None:
+        return qs.none()
+    if actor.role == Role.NATIONAL_COORDINATOR:
+        return qs.filter(country_id=membership.unit.institution.country_id)
+    return qs.filter(Q(from_unit_id=actor.unit_id) | Q(to_unit_id=actor.unit_id))
+
+
+def _sender(actor: Actor, referral: Any) -> bool:
+    return referral.from_unit_id == actor.unit_id
+
+
+def _receiver(actor: Actor, referral: Any) -> bool:
+    return referral.to_unit_id == actor.unit_id
+
+
+def _holds_case(actor: Actor, case: Any) -> bool:
+    # Only the unit that holds the case refers it, and only a member who may read it.
+    return (
+        case.owner_unit_id == actor.unit_id
+        and content_scope(actor, type(case)._default_manager.filter(pk=case.pk)).exists()
+    )
+
+
+def _has_the_right(actor: Actor, _obj: Any) -> bool:
+    membership = actor.membership
+    return membership is not None and membership.may_refer_without_consent
+
+
+register("referral.list", roles=_FOLLOWERS, scope=_visible)
+register("referral.view", roles=_FOLLOWERS, check=_either_side, scope=_visible)
+register("referral.send", roles=_WORKERS, check=_holds_case)
+# A notification that comes from a body holding no case (a hospital, a school).
+register("referral.notify", roles=_WORKERS)
+register("referral.send_without_consent", roles=_WORKERS, check=_has_the_right)
+register("referral.respond", roles=_WORKERS, check=_receiver)
+register("referral.withdraw", roles=_WORKERS, check=_sender)
+register("referral.withdraw_consent", roles=_WORKERS, check=_sender)
+# Reading the case through the referral: the receiving side, within the consented scope (scope.py).
+register("referral.read_case", roles=_WORKERS, check=_receiver)
+register("referral.response_times", roles={Role.SUPERVISOR, Role.NATIONAL_COORDINATOR, Role.NATIONAL_ADMIN})
+register("standard.view", roles={Role.NATIONAL_ADMIN, Role.NATIONAL_COORDINATOR, Role.SUPERVISOR})
+register("standard.confirm", roles={Role.NATIONAL_ADMIN})
