@@ -182,9 +182,14 @@ def main() -> None:
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     with server(url) as base:
         raw = load(base, path, cookie=cookie, requests=requests, concurrency=4)
+        # The home page under the same load, same server, same moment: on a shared machine the ratio
+        # says more than the absolute figure.
+        home_raw = load(base, "/", cookie=cookie, requests=requests, concurrency=4)
     page = summarise("incoming_inbox_10000", raw, 4, len(ctx.captured_queries))
     page.extra["inbox_referrals"] = Referral.objects.filter(to_unit=inbox_unit).count()
-    results = [*scan_results, page]
+    home = summarise("home_same_run", home_raw, 4)
+    page.extra["p95_ratio_to_home"] = round(page.p95_ms / home.p95_ms, 2) if home.p95_ms else None
+    results = [*scan_results, page, home]
     out = write_results("referrals", results, database=DATABASE)
     for r in results:
         print(f"{r.name:26} median {r.median_ms:8.1f} ms  p95/max {r.p95_ms:8.1f} ms  {r.extra}")
