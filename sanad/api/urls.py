@@ -9,7 +9,7 @@ from sanad.multiagency.api import AgreedActionViewSet, ReviewMeetingViewSet
 from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
-from sanad.referrals.api import ReferralViewSet
+from sanad.referrals.api import ReferralFormPdfView, ReferralViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -38,5 +38,6 @@ urlpatterns = [
         name="definitions-current",
     ),
     path("cases/<int:pk>/summary.pdf", CaseSummaryPdfView.as_view(), name="api-case-summary-pdf"),
+    path("referrals/<int:pk>/form.pdf", ReferralFormPdfView.as_view(), name="api-referral-form-pdf"),
     path("", include(router.urls)),
 ]

@@ -49,6 +49,10 @@ def _receiver(actor: Actor, referral: Any) -> bool:
     return referral.to_unit_id == actor.unit_id
 
 
+def _sender_or_receiver(actor: Actor, referral: Any) -> bool:
+    return _sender(actor, referral) or _receiver(actor, referral)
+
+
 def _holds_case(actor: Actor, case: Any) -> bool:
     # Only the unit that holds the case refers it, and only a member who may read it.
     return (
@@ -73,6 +77,8 @@ register("referral.withdraw", roles=_WORKERS, check=_sender)
 register("referral.withdraw_consent", roles=_WORKERS, check=_sender)
 # Reading the case through the referral: the receiving side, within the consented scope (scope.py).
 register("referral.read_case", roles=_WORKERS, check=_receiver)
+# The printable form: both sides, never the coordinator (it holds the reason and the consented case part).
+register("referral.print_form", roles=_WORKERS, check=_sender_or_receiver, scope=_visible)
 register("referral.response_times", roles={Role.SUPERVISOR, Role.NATIONAL_COORDINATOR, Role.NATIONAL_ADMIN})
 register("standard.view", roles={Role.NATIONAL_ADMIN, Role.NATIONAL_COORDINATOR, Role.SUPERVISOR})
 register("standard.confirm", roles={Role.NATIONAL_ADMIN})

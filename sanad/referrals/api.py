@@ -12,17 +12,23 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from sanad.access.actor import Actor, actor_from_request
 from sanad.api.access import require_or_forbidden
 from sanad.cases import selectors as case_selectors
 from sanad.cases.api import IDEMPOTENCY, field_errors, idempotent
+from sanad.documents.views import pdf_response
 from sanad.referrals import selectors, services
+from sanad.referrals.form_pdf import export_referral_form
 from sanad.referrals.models import ConsentGiver, ConsentMethod, Referral, ReferralKind, SharedField, Urgency
 
 IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)
@@ -333,3 +339,14 @@ class ReferralViewSet(viewsets.ViewSet):
             return services.referral_link_receiver_case(actor=a, referral=r, case=case, expected_version=v)
 
         return self._change(request, pk, link, LinkCaseSerializer)
+
+
+class ReferralFormPdfView(APIView):
+    """The printable referral form, as the pages give it (no-store, audited, consented scope only)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        actor = actor_from_request(request)
+        referral = selectors.referral_get(actor=actor, pk=int(pk), action="referral.print_form")
+        data = export_referral_form(actor=actor, referral=referral, language=get_language() or "ar")
+        return pdf_response(data, f"RF-{referral.pk}.pdf")

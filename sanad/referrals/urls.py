@@ -10,6 +10,7 @@ urlpatterns = [
     path("response-times/", views.response_times, name="referral-response-times"),
     path("standards/", views.standards, name="referral-standards"),
     path("standards/<int:pk>/", views.standard_confirm, name="referral-standard-confirm"),
+    path("<int:pk>/form.pdf", views.referral_form_pdf, name="referral-form-pdf"),
     path("<int:pk>/", views.referral_detail, name="referral-detail"),
     path("<int:pk>/<str:action>/", views.referral_action, name="referral-action"),
 ]

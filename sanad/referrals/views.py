@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,10 @@ from sanad.access.policy import can, require
 from sanad.cases import selectors as case_selectors
 from sanad.cases.timeline import referral_event_label
 from sanad.cases.views import _definitions, denied_as_403
+from sanad.documents.views import pdf_response
 from sanad.institutions.roles import Role
 from sanad.referrals import reports, selectors, services
+from sanad.referrals.form_pdf import export_referral_form
 from sanad.referrals.forms import (
     CompleteForm,
     ContactForm,
@@ -145,6 +148,16 @@ def _detail(request: HttpRequest, actor: Actor, referral: Referral, status: int 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     return _detail(request, actor, selectors.referral_get(actor=actor, pk=pk))
+
+
+@login_required
+@denied_as_403
+def referral_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable referral form: built on each request, sent with no-store, audited."""
+    actor = actor_from_request(request)
+    referral = selectors.referral_get(actor=actor, pk=pk, action="referral.print_form")
+    data = export_referral_form(actor=actor, referral=referral, language=get_language() or "ar")
+    return pdf_response(data, f"RF-{referral.pk}.pdf")
 
 
 @login_required
