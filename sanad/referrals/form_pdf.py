@@ -130,7 +130,7 @@ def _case_blocks(referral: Referral, scope: ConsentedScope) -> list[Block]:
     if scope.allows(SharedField.NOTES):
         blocks.append(Heading(str(SharedField.NOTES.label)))
         for note in case.notes.order_by("written_at", "pk"):
-            blocks.append(Paragraph(f"{_when(note.written_at)} · {note.text}"))
+            blocks.append(Paragraph(_when(note.written_at) + " · " + str(note.text)))
     return blocks
 
 
