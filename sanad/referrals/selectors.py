@@ -84,16 +84,41 @@ class ReferralPage:
         return iter(self.rows)
 
 
+def is_overdue(referral: Referral, now: dt.datetime) -> bool:
+    """``overdue(now)`` for one loaded referral (the inbox marks its page's rows without asking SQL again)."""
+    if referral.status not in OPEN_STATUSES:
+        return False
+    return bool(
+        (referral.acknowledged_at is None and referral.acknowledge_due is not None and referral.acknowledge_due < now)
+        or (
+            referral.first_contact_at is None
+            and referral.first_contact_due is not None
+            and referral.first_contact_due < now
+        )
+        or (referral.complete_due is not None and referral.complete_due < now)
+    )
+
+
 def referral_page(*, actor: Actor, box: str, state: str, number: int, size: int = 25) -> ReferralPage:
     """One page of ``referral_list`` in two narrow steps: the ids of the page (the database sorts the
-    unit's referrals without reading their wide rows), then those rows; no total count, which would
-    read them all again."""
+    unit's referrals without reading their wide rows), then those rows by primary key, put back in
+    that order and marked overdue in Python (no second sort, no second compile of the ordering); no
+    total count, which would read them all again."""
     ordered = referral_list(actor=actor, box=box, state=state)
     number = max(1, number)
     ids = list(ordered.values_list("pk", flat=True)[(number - 1) * size : number * size + 1])
-    # For 25 rows, joining the units is cheaper than fetching them apart.
-    page = ordered.filter(pk__in=ids[:size]).prefetch_related(None)
-    rows = list(page.select_related("from_unit__institution", "to_unit__institution")) if ids else []
+    wanted = ids[:size]
+    by_id = (
+        scope(actor, "referral.list", Referral.objects.defer("reason", "legal_ground_reason", "closing_note"))
+        .select_related("from_unit__institution", "to_unit__institution")
+        .in_bulk(wanted)
+        if wanted
+        else {}
+    )
+    now = timezone.now()
+    rows = [by_id[pk] for pk in wanted if pk in by_id]
+    for row in rows:
+        row.overdue = is_overdue(row, now)  # type: ignore[attr-defined]
     return ReferralPage(rows=rows, number=number, has_previous=number > 1, has_next=len(ids) > size)
 
 

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sanad.access.actor import Actor
 from sanad.cases.models import Case
 from sanad.institutions.models import Unit
 from sanad.institutions.roles import Role
-from sanad.referrals import services
+from sanad.referrals import selectors, services
 from sanad.referrals.models import Referral, ReferralEvent, ReferralStatus, ResponseStandard
 from sanad.referrals.tests.conftest import make_actor, referral_input
 from sanad.referrals.tests.test_scope import signed_in
@@ -181,3 +183,22 @@ def test_response_times_page(
     assert page.status_code == 200
     assert receiver_unit.institution.name_ar in page.content.decode()
     assert signed_in(receiver).get("/referrals/response-times/").status_code == 403
+
+
+def test_overdue_in_python_agrees_with_the_query(worker: Actor, case: Case, receiver_unit: Unit) -> None:
+    for urgency in ("immediate", "urgent", "routine"):
+        services.referral_send(actor=worker, case=case, data=referral_input(receiver_unit, urgency=urgency))
+    first, second, third = Referral.objects.order_by("pk")
+    Referral.objects.filter(pk=first.pk).update(acknowledge_due=first.sent_at)
+    Referral.objects.filter(pk=second.pk).update(
+        acknowledged_at=second.sent_at, first_contact_due=second.sent_at - dt.timedelta(minutes=1)
+    )
+    Referral.objects.filter(pk=third.pk).update(complete_due=third.sent_at + dt.timedelta(days=400))
+    expected = {
+        timezone.now(): {first.pk, second.pk},
+        timezone.now() + dt.timedelta(days=500): {r.pk for r in (first, second, third)},
+    }
+    for now, overdue_ones in expected.items():
+        in_sql = set(Referral.objects.filter(selectors.overdue(now)).values_list("pk", flat=True))
+        in_python = {r.pk for r in Referral.objects.all() if selectors.is_overdue(r, now)}
+        assert in_sql == in_python == overdue_ones
