@@ -499,7 +499,7 @@ class BulkGenerator:
         self,
         *,
         cases: int,
-        chunk_size: int = CHUNK,
+        chunk_size: int | None = None,
         workers: int = 1,
         progress: Callable[[str], None] | None = None,
     ) -> BulkSummary:
@@ -517,6 +517,7 @@ class BulkGenerator:
                                 p=[4 / 14, 7 / 14, 3 / 14])  # fmt: skip
         kinds[self.rng.choice(reports, size=cases, replace=False)] = KIND_CASE
         received = [self.now - dt.timedelta(minutes=int(m)) for m in offsets]
+        chunk_size = chunk_size or CHUNK
         chunks = [
             (received[i : i + chunk_size], kinds[i : i + chunk_size].tolist()) for i in range(0, reports, chunk_size)
         ]
