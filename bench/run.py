@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench_shell", "bench_audit", "bench_linkage", "bench_search"]
+BENCHMARKS = ["bench_shell", "bench_audit", "bench_linkage", "bench_search", "bench_cases"]
 
 
 def main() -> None:

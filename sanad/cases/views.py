@@ -26,6 +26,7 @@ from sanad.access.policy import Denied, can, require
 from sanad.accounts.stepup import require_recent_auth
 from sanad.audit.services import audit_record
 from sanad.cases import selectors, services
+from sanad.cases.access_rules import remember_reach
 from sanad.cases.attachments import max_bytes
 from sanad.cases.forms import (
     AdvanceForm,
@@ -285,6 +286,7 @@ def _with_trend(assessments: list[Any]) -> list[tuple[Any, str]]:
 
 
 def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> HttpResponse:
+    remember_reach(case)
     version = _definitions(actor)
     steps = [str(s) for s in WORK_STEPS]
     step = steps.index(case.status) if case.status in steps else None
