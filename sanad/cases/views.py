@@ -48,6 +48,7 @@ from sanad.cases.forms import (
 from sanad.cases.models import APPEAL_CLOSED, WORK_STEPS, Case, CaseStatus, ClosureDecision, PersonRole, ReportStatus
 from sanad.cases.risk import instrument
 from sanad.cases.timeline import entry_text
+from sanad.institutions.models import Governorate
 from sanad.people.forms import ConfidentialityForm, PersonForm
 from sanad.people.matching import find_candidates
 from sanad.people.services import person_register
@@ -93,12 +94,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-created_at")
     if sort not in ("created_at", "-created_at", "number", "-number", "status"):
         sort = "-created_at"
+    governorates = list(Governorate.objects.filter(country_id=_country_id(actor), parent__isnull=True).order_by("pk"))
+    chosen = request.GET.get("governorate", "")
+    governorate = next((g.pk for g in governorates if str(g.pk) == chosen), None)
     cases = selectors.case_list(
         actor=actor,
         search=search,
         status="open" if view in ("open", "mine", "high_risk", "overdue") else "",
         mine=view == "mine",
         high_risk=view == "high_risk",
+        governorate=governorate,
     ).order_by(sort, "pk")
     status_filter = request.GET.get("status", "")
     if status_filter in CaseStatus.values:
@@ -110,7 +115,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             plan_actions__done_at__isnull=True, plan_actions__due_on__lt=timezone.localdate()
         ).distinct()
     if view == "awaiting":
-        cases = selectors.awaiting_action(actor=actor, search=search).order_by(sort, "pk")
+        cases = selectors.awaiting_action(actor=actor, search=search, governorate=governorate).order_by(sort, "pk")
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     reports = list(selectors.new_reports(actor=actor)[:50]) if can(actor, "report.list") else []
     return render(
@@ -123,6 +128,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "status_filter": status_filter,
             "statuses": CaseStatus.choices,
+            "governorates": governorates,
+            "governorate": governorate,
             "new_reports": reports,
             "may_register": can(actor, "report.create"),
         },
