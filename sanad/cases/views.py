@@ -94,7 +94,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-created_at")
     if sort not in ("created_at", "-created_at", "number", "-number", "status"):
         sort = "-created_at"
-    governorates = list(Governorate.objects.filter(country_id=_country_id(actor), parent__isnull=True).order_by("pk"))
+    governorates = list(
+        Governorate.objects.filter(country_id=_country_id(actor) or 0, parent__isnull=True).order_by("pk")
+    )
     chosen = request.GET.get("governorate", "")
     governorate = next((g.pk for g in governorates if str(g.pk) == chosen), None)
     cases = selectors.case_list(
