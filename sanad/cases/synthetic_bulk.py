@@ -69,7 +69,10 @@ CHUNK = 20_000
 KIND_CASE, KIND_LINKED, KIND_NEW, KIND_NOT_A_CASE = 0, 1, 2, 3
 # From this many cases on, the name-search indexes are rebuilt at the end instead of maintained.
 REBUILD_INDEXES_FROM = 100_000
-ANALYZE_AFTER = ("people_person", "cases_report", "cases_case", "cases_timelineentry", "cases_incident")
+ANALYZE_AFTER = (
+    "people_person", "people_identitydocument", "cases_report", "cases_reportperson", "cases_case",
+    "cases_timelineentry", "cases_incident", "cases_riskassessment", "cases_servicedelivered", "cases_closurerequest",
+)  # fmt: skip
 # How many spellings of each name the generator keeps: enough that a name appears written
 # several ways across the registry, few enough that the name-key caches stay warm.
 SPELLINGS = 10
