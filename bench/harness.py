@@ -145,8 +145,23 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def load(base: str, path: str, *, cookie: str, requests: int, concurrency: int) -> dict[str, Any]:
+def load(
+    base: str,
+    path: str,
+    *,
+    cookie: str,
+    requests: int,
+    concurrency: int,
+    method: str = "GET",
+    body_file: str = "",
+    headers: list[str] | None = None,
+    expect: int = 200,
+) -> dict[str, Any]:
     """Run the load generator in its own process so it does not share the GIL with anything else."""
+    extra = ["--method", method, "--expect", str(expect)]
+    extra += ["--body-file", body_file] if body_file else []
+    for header in headers or []:
+        extra += ["--header", header]
     out = subprocess.run(
         [
             PYTHON,
@@ -159,6 +174,7 @@ def load(base: str, path: str, *, cookie: str, requests: int, concurrency: int) 
             str(requests),
             "--concurrency",
             str(concurrency),
+            *extra,
         ],
         cwd=ROOT,
         check=True,

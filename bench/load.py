@@ -1,4 +1,5 @@
-"""Load generator, run as its own process: N GET requests with C threads, latencies in ms as JSON."""
+"""Load generator, run as its own process: N requests (GET, or POST of one body) with C threads,
+latencies in ms as JSON."""
 
 from __future__ import annotations
 
@@ -16,7 +17,16 @@ def main() -> None:
     parser.add_argument("--cookie", default="")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--body-file", default="", help="the body to send (POST)")
+    parser.add_argument("--header", action="append", default=[], help="'Name: value', repeatable")
+    parser.add_argument("--expect", type=int, default=200, help="the status that counts as success")
     args = parser.parse_args()
+    body = open(args.body_file, "rb").read() if args.body_file else None  # noqa: SIM115 - read once, small
+    headers = {"Cookie": args.cookie, "Host": "127.0.0.1"}
+    for line in args.header:
+        name, _, value = line.partition(":")
+        headers[name.strip()] = value.strip()
     target = urlsplit(args.url)
     path = target.path + (f"?{target.query}" if target.query else "")
     latencies: list[float] = []
@@ -34,10 +44,10 @@ def main() -> None:
                 remaining[0] -= 1
             start = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": args.cookie, "Host": "127.0.0.1"})
+                conn.request(args.method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
-                ok = response.status == 200
+                ok = response.status == args.expect
             except OSError:
                 conn.close()
                 conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
@@ -53,7 +63,7 @@ def main() -> None:
     # Warm-up: each worker process of the server imports and connects on its first requests.
     warm = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
     for _ in range(10):
-        warm.request("GET", path, headers={"Cookie": args.cookie, "Host": "127.0.0.1"})
+        warm.request(args.method, path, body=body, headers=headers)
         warm.getresponse().read()
     warm.close()
 

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench_shell", "bench_audit", "bench_linkage", "bench_search", "bench_referrals"]
+BENCHMARKS = ["bench_shell", "bench_audit", "bench_linkage", "bench_search", "bench_cases", "bench_referrals"]
 
 
 def main() -> None:

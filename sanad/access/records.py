@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Lookup, Model, Q, QuerySet
 
 from sanad.access.actor import Actor
 from sanad.access.models import AccessGrant, Confidentiality, GrantKind
@@ -26,28 +27,47 @@ def _grant_ids(actor: Actor, model: type[Model], kinds: Iterable[str]) -> QueryS
     )
 
 
-def content_scope(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
-    """Records whose content the actor may read."""
-    model = qs.model
+class _AnyOf(Lookup[Any]):
+    """``lhs = ANY(rhs)`` with an array subquery on the right: PostgreSQL runs the subquery once and
+    uses the array as an index condition, so each branch of the scopes below can take its own index
+    (``id IN (subquery)`` inside an OR would instead force a scan of the whole table)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def _granted(actor: Actor, model: type[Model], kinds: Iterable[str]) -> Q:
+    return Q(_AnyOf(F("pk"), ArraySubquery(_grant_ids(actor, model, kinds))))
+
+
+def content_q(actor: Actor, model: type[Model]) -> Q:
+    """The condition on ``model`` rows whose content the actor may read."""
     same_unit = Q(owner_unit_id=actor.unit_id)
-    named = Q(pk__in=_grant_ids(actor, model, [GrantKind.NAMED]))
-    opened = Q(pk__in=_grant_ids(actor, model, [GrantKind.BREAK_GLASS, GrantKind.UNSEAL]))
-    return qs.filter(
+    named = _granted(actor, model, [GrantKind.NAMED])
+    opened = _granted(actor, model, [GrantKind.BREAK_GLASS, GrantKind.UNSEAL])
+    return (
         (same_unit & Q(confidentiality=Confidentiality.NORMAL))
         | (Q(confidentiality=Confidentiality.RESTRICTED) & (named | Q(created_by_id=actor.user_id)))
         | (~Q(confidentiality=Confidentiality.SEALED) & opened)
-        | (Q(confidentiality=Confidentiality.SEALED) & Q(pk__in=_grant_ids(actor, model, [GrantKind.UNSEAL])))
+        | (Q(confidentiality=Confidentiality.SEALED) & _granted(actor, model, [GrantKind.UNSEAL]))
     )
+
+
+def content_scope(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Records whose content the actor may read."""
+    return qs.filter(content_q(actor, qs.model))
 
 
 def existence_scope(actor: Actor, qs: QuerySet[Any], *, unsealer_roles: frozenset[str]) -> QuerySet[Any]:
     """Records the actor may see listed: those they may read, plus sealed ones they may unseal."""
-    readable = content_scope(actor, qs)
+    readable = content_q(actor, qs.model)
     if actor.role in unsealer_roles:
-        return qs.filter(
-            Q(pk__in=readable.values("pk")) | Q(confidentiality=Confidentiality.SEALED, owner_unit_id=actor.unit_id)
-        )
-    return readable
+        return qs.filter(readable | Q(confidentiality=Confidentiality.SEALED, owner_unit_id=actor.unit_id))
+    return qs.filter(readable)
 
 
 def _in_content_scope(actor: Actor, obj: Any) -> bool:

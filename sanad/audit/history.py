@@ -35,9 +35,7 @@ def row_history(obj: Model, *, fields: Sequence[str], limit: int = 50) -> list[H
     """Newest first. Only ``fields`` are compared: search keys and bookkeeping are not history."""
     events = list(obj.events.select_related("pgh_context").order_by("pgh_id"))  # type: ignore[attr-defined]
     user_ids = {(e.pgh_context.metadata or {}).get("user") for e in events if e.pgh_context_id}
-    names: dict[Any, str] = dict(
-        User.objects.filter(pk__in={u for u in user_ids if u}).values_list("pk", "username")
-    )
+    names: dict[Any, str] = dict(User.objects.filter(pk__in={u for u in user_ids if u}).values_list("pk", "username"))
     meta = type(obj)._meta
     entries = []
     previous = None

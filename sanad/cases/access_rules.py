@@ -14,7 +14,22 @@ _CASE_WORK = {Role.CASE_WORKER, Role.SUPERVISOR}
 
 
 def _readable(actor: Actor, obj: Any) -> bool:
-    return content_scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    # A page asks this of one record for a dozen actions while it renders; it may put a memo on the
+    # instance for that span (``remember_reach``) so the answer costs one query, not twelve.
+    memo = getattr(obj, "_reach_memo", None)
+    key = (actor.user_id, actor.membership.pk if actor.membership else None, obj.owner_unit_id, obj.confidentiality)
+    if memo is not None and key in memo:
+        return bool(memo[key])
+    readable = content_scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    if memo is not None:
+        memo[key] = readable
+    return readable
+
+
+def remember_reach(obj: Any) -> None:
+    """Let the access checks on ``obj`` reuse their answer until the instance is dropped (one page
+    rendering). Never for an instance that lives on while grants or confidentiality change."""
+    obj._reach_memo = {}
 
 
 def _supervises(actor: Actor, obj: Any) -> bool:

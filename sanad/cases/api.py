@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied
+from sanad.access.services import ReasonRequired, unseal
 from sanad.accounts.models import User
 from sanad.api.access import require_or_forbidden
 from sanad.cases import selectors, services
@@ -379,6 +380,11 @@ class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
+class UnsealSerializer(serializers.Serializer[Any]):
+    # As on the page: the reason goes to the audit trail and to the record's owner and the auditors.
+    reason = serializers.CharField(min_length=10, max_length=2000)
+
+
 class PlanActionSerializer(serializers.Serializer[Any]):
     plan = serializers.ChoiceField(choices=PlanKind.choices)
     goal = serializers.CharField()
@@ -404,6 +410,7 @@ class CaseViewSet(viewsets.ViewSet):
             OpenApiParameter("q", str, description="case number or survivor's name, any spelling"),
             OpenApiParameter("status", str),
             OpenApiParameter("mine", bool),
+            OpenApiParameter("governorate", int, description="id of the owner unit's governorate"),
         ]
     )
     def list(self, request: Request) -> Response:
@@ -414,6 +421,9 @@ class CaseViewSet(viewsets.ViewSet):
             search=request.query_params.get("q", ""),
             status=request.query_params.get("status", ""),
             mine=request.query_params.get("mine") in ("1", "true"),
+            governorate=int(governorate)
+            if (governorate := request.query_params.get("governorate", "")).isdigit()
+            else None,
         )[:100]
         return Response([case_data(c, full=False) for c in qs])
 
@@ -516,6 +526,31 @@ class CaseViewSet(viewsets.ViewSet):
             return services.case_assign(actor=actor, case=case, user=user, expected_version=v)
 
         return self._change(request, pk, AssignSerializer, run)
+
+    @extend_schema(request=UnsealSerializer, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def unseal(self, request: Request, pk: str) -> Response:
+        """Open a sealed case for a limited time, with a reason (the owner unit's supervisors and the
+        auditors are told at once): the same service and policy as the page."""
+        actor = actor_from_request(request)
+        case = selectors.case_reachable(actor=actor, pk=int(pk))  # a case out of reach is 404 like a missing one
+
+        def handler() -> Response:
+            serializer = UnsealSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                grant = unseal(actor=actor, obj=case, reason=serializer.validated_data["reason"])
+            except ReasonRequired:  # only blanks around a short reason get this far
+                too_short = str(serializers.CharField.default_error_messages["min_length"]).format(min_length=10)
+                return Response({"reason": [too_short]}, status=status.HTTP_400_BAD_REQUEST)
+            except Denied:
+                raise PermissionDenied from None
+            return Response(
+                {"case": case.pk, "expires_at": grant.expires_at.isoformat() if grant.expires_at else None},
+                status=status.HTTP_201_CREATED,
+            )
+
+        return idempotent(request, actor, handler)
 
     @extend_schema(request=ReasonSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
     @action(detail=True, methods=["post"])

@@ -35,9 +35,21 @@ def report_get(*, actor: Actor, pk: int, action: str = "report.view") -> Report:
 
 
 def case_list(
-    *, actor: Actor, search: str = "", status: str = "", mine: bool = False, high_risk: bool = False
+    *,
+    actor: Actor,
+    search: str = "",
+    status: str = "",
+    mine: bool = False,
+    high_risk: bool = False,
+    governorate: int | None = None,
 ) -> QuerySet[Case]:
     qs = scope(actor, "case.list", Case.objects.select_related("owner_unit", "survivor", "assigned_to"))
+    if governorate is not None:
+        # The owner unit's governorate, or its institution's when the unit names none.
+        qs = qs.filter(
+            Q(owner_unit__governorate_id=governorate)
+            | Q(owner_unit__governorate__isnull=True, owner_unit__institution__governorate_id=governorate)
+        )
     if status == "open":
         qs = qs.exclude(status=CaseStatus.CLOSED)
     elif status:
@@ -104,12 +116,12 @@ def appeal_get(*, actor: Actor, pk: int) -> Appeal:
     return appeal
 
 
-def awaiting_action(*, actor: Actor, search: str = "") -> QuerySet[Case]:
+def awaiting_action(*, actor: Actor, search: str = "", governorate: int | None = None) -> QuerySet[Case]:
     """What waits for this user: closures to approve in their unit (supervisors), and their own open
     cases with no risk assessment yet or with an overdue plan action."""
     from django.utils import timezone
 
-    qs = case_list(actor=actor, search=search, status="open")
+    qs = case_list(actor=actor, search=search, status="open", governorate=governorate)
     mine = Q(assigned_to_id=actor.user_id) & (
         Q(risk_level="")
         | Q(pk__in=PlanAction.objects.filter(done_at__isnull=True, due_on__lt=timezone.localdate()).values("case_id"))

@@ -209,8 +209,9 @@ def report_register(*, actor: Actor, data: ReportInput) -> Report:
             narrative=data.narrative or None,
             urgent=data.urgent,
         )
-        for person, role in persons:
-            ReportPerson.objects.get_or_create(report=report, person=person, role=role)
+        # A new report has no persons yet: one insert for all (a pair given twice is kept once).
+        unique = list(dict.fromkeys((person.pk, role) for person, role in persons))
+        ReportPerson.objects.bulk_create([ReportPerson(report=report, person_id=pk, role=role) for pk, role in unique])
         for incident in data.incidents:
             _create_incident(report, incident, version)
         # Codes and counts only: the audit trail must not become a copy of the narrative.

@@ -26,6 +26,7 @@ from sanad.access.policy import Denied, can, require
 from sanad.accounts.stepup import require_recent_auth
 from sanad.audit.services import audit_record
 from sanad.cases import selectors, services
+from sanad.cases.access_rules import remember_reach
 from sanad.cases.attachments import max_bytes
 from sanad.cases.forms import (
     AdvanceForm,
@@ -48,6 +49,7 @@ from sanad.cases.models import APPEAL_CLOSED, WORK_STEPS, Case, CaseStatus, Clos
 from sanad.cases.risk import instrument
 from sanad.cases.timeline import entry_text
 from sanad.documents.case_summary import SECTIONS as SUMMARY_SECTIONS
+from sanad.institutions.models import Governorate
 from sanad.people.forms import ConfidentialityForm, PersonForm
 from sanad.people.matching import find_candidates
 from sanad.people.services import person_register
@@ -93,12 +95,18 @@ def worklist(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-created_at")
     if sort not in ("created_at", "-created_at", "number", "-number", "status"):
         sort = "-created_at"
+    governorates = list(
+        Governorate.objects.filter(country_id=_country_id(actor) or 0, parent__isnull=True).order_by("pk")
+    )
+    chosen = request.GET.get("governorate", "")
+    governorate = next((g.pk for g in governorates if str(g.pk) == chosen), None)
     cases = selectors.case_list(
         actor=actor,
         search=search,
         status="open" if view in ("open", "mine", "high_risk", "overdue") else "",
         mine=view == "mine",
         high_risk=view == "high_risk",
+        governorate=governorate,
     ).order_by(sort, "pk")
     status_filter = request.GET.get("status", "")
     if status_filter in CaseStatus.values:
@@ -110,7 +118,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             plan_actions__done_at__isnull=True, plan_actions__due_on__lt=timezone.localdate()
         ).distinct()
     if view == "awaiting":
-        cases = selectors.awaiting_action(actor=actor, search=search).order_by(sort, "pk")
+        cases = selectors.awaiting_action(actor=actor, search=search, governorate=governorate).order_by(sort, "pk")
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     reports = list(selectors.new_reports(actor=actor)[:50]) if can(actor, "report.list") else []
     return render(
@@ -123,6 +131,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "status_filter": status_filter,
             "statuses": CaseStatus.choices,
+            "governorates": governorates,
+            "governorate": governorate,
             "new_reports": reports,
             "may_register": can(actor, "report.create"),
         },
@@ -286,6 +296,7 @@ def _with_trend(assessments: list[Any]) -> list[tuple[Any, str]]:
 
 
 def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> HttpResponse:
+    remember_reach(case)
     version = _definitions(actor)
     steps = [str(s) for s in WORK_STEPS]
     step = steps.index(case.status) if case.status in steps else None

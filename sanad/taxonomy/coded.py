@@ -42,6 +42,19 @@ def bilingual(message: Promise, **params: Any) -> str:
     return " / ".join(texts)
 
 
+# Published versions never change (PostgreSQL refuses it, migration taxonomy/0002), so each process
+# reads a published version's codes once: a report with a dozen codes costs no query per code.
+_PUBLISHED: dict[int, dict[tuple[str, str], Code]] = {}
+
+
+def _published_codes(version: DefinitionVersion) -> dict[tuple[str, str], Code]:
+    codes = _PUBLISHED.get(version.pk)
+    if codes is None:
+        codes = {(c.list, c.code): c for c in Code.objects.filter(version=version)}
+        _PUBLISHED[version.pk] = codes
+    return codes
+
+
 def validate_code(code_list: str, code: str, version: DefinitionVersion | None, *, allow_retired: bool = False) -> Code:
     """The ``Code`` row for ``code`` in ``version``; ValidationError (Arabic and English) otherwise.
 
@@ -49,7 +62,7 @@ def validate_code(code_list: str, code: str, version: DefinitionVersion | None, 
     stays valid for records already coded with it (``allow_retired``), never for new ones."""
     if version is None or version.status != VersionStatus.PUBLISHED:
         raise ValidationError(bilingual(_("a code must name a published version of the definitions")), code="version")
-    row = Code.objects.filter(version=version, list=code_list, code=code).first()
+    row = _published_codes(version).get((code_list, code))
     if row is None:
         raise ValidationError(
             bilingual(

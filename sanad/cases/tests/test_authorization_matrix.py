@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sanad.access.actor import Actor
-from sanad.access.models import Confidentiality
+from sanad.access.models import AccessGrant, Confidentiality
 from sanad.audit.models import AuditEvent
 from sanad.cases import services
 from sanad.cases.models import Case, Report
@@ -166,3 +166,39 @@ def test_sealing_a_case_seals_its_reports_and_is_audited(world: dict[str, Any], 
     worker_client.login(username=worker.user.username, password=TEST_PASSWORD)
     assert worker_client.get(f"/cases/{case.pk}/").status_code == 404
     assert worker_client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_unseal_a_case_through_the_api(world: dict[str, Any], role: str, place: str) -> None:
+    """Only a supervisor of the owner unit unseals, with a reason; nothing changes for anyone else."""
+    sealed = world["cases"][Confidentiality.SEALED]
+    client, m = signed_in(role, world["units"][place])
+    url = f"/api/v1/cases/{sealed.pk}/unseal/"
+    grants = AccessGrant.objects.filter(object_id=sealed.pk)
+    allowed = role == Role.SUPERVISOR and place == "same_unit"
+    short = client.post(url, {"reason": "قصير"}, content_type="application/json")
+    assert short.status_code in ((400,) if allowed else (400, 403, 404))
+    response = client.post(
+        url,
+        {"reason": "طلب النيابة العامة الاطلاع على الملف"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "u-1"},
+    )
+    if allowed:
+        assert short.json()["reason"]
+        assert response.status_code == 201 and response.json()["expires_at"]
+        assert grants.filter(user=m.user, kind="unseal").count() == 1
+        assert client.get(f"/api/v1/cases/{sealed.pk}/").status_code == 200
+        replay = client.post(
+            url,
+            {"reason": "طلب النيابة العامة الاطلاع على الملف"},
+            content_type="application/json",
+            headers={"Idempotency-Key": "u-1"},
+        )
+        assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+        assert grants.count() == 1
+        assert AuditEvent.objects.filter(action="case.unseal", object_id=str(sealed.pk)).exists()
+    else:
+        assert response.status_code in (403, 404)
+        assert not grants.exists()

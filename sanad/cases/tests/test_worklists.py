@@ -117,3 +117,34 @@ def test_filter_by_status_and_page(client: MfaClient, intake: Actor, actor_for: 
     assert body.count('data-testid="case-row"') == 1 and cases[0].number in body
     ordered = client.get("/cases/", {"view": "all", "sort": "number"}).content.decode()
     assert ordered.index(cases[0].number) < ordered.index(cases[2].number)
+
+
+def test_filter_by_governorate_on_the_page_and_the_api(
+    client: MfaClient, intake: Actor, actor_for: Any, governorate: Any
+) -> None:
+    from sanad.testing.factories import GovernorateFactory
+
+    other = GovernorateFactory(country=governorate.country, code="capital", name_ar="العاصمة", name_en="Capital")
+    assert intake.membership is not None
+    unit = intake.membership.unit
+    unit.governorate = governorate
+    unit.save(update_fields=["governorate"])
+    cases = open_cases(intake, 2)
+    client.login(username=intake.user.username if intake.user else "", password=TEST_PASSWORD)
+    here = client.get("/cases/", {"view": "all", "governorate": governorate.pk}).content.decode()
+    assert here.count('data-testid="case-row"') == 2 and 'data-testid="governorate-filter"' in here
+    elsewhere = client.get("/cases/", {"view": "all", "governorate": other.pk}).content.decode()
+    assert elsewhere.count('data-testid="case-row"') == 0
+    # An unknown id is ignored, as an unknown status is.
+    assert (
+        client.get("/cases/", {"view": "all", "governorate": "x"}).content.decode().count('data-testid="case-row"') == 2
+    )
+    api_here = client.get("/api/v1/cases/", {"governorate": governorate.pk}).json()
+    assert {c["number"] for c in api_here} == {c.number for c in cases}
+    assert client.get("/api/v1/cases/", {"governorate": other.pk}).json() == []
+    # Falling back to the institution's governorate when the unit names none.
+    unit.governorate = None
+    unit.save(update_fields=["governorate"])
+    unit.institution.governorate = other
+    unit.institution.save(update_fields=["governorate"])
+    assert len(client.get("/api/v1/cases/", {"governorate": other.pk}).json()) == 2
