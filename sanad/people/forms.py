@@ -79,7 +79,5 @@ class MatchForm(forms.Form):
     id_number = forms.CharField(required=False, max_length=40)
 
 
-
-
 class ConfidentialityForm(ReasonForm):
     level = forms.ChoiceField(label=_("Confidentiality"), choices=Confidentiality.choices)

@@ -52,7 +52,11 @@ class Comparisons:
 
 
 class JaroWinklerCache:
-    """Jaro-Winkler between vocabulary entries, computed once per distinct pair of codes."""
+    """Jaro-Winkler between vocabulary entries, computed once per distinct pair of codes in a call.
+
+    Not kept across calls: at a million records the distinct name pairs run into the millions, and
+    keeping them sorted for lookup cost more than recomputing a chunk's distinct pairs.
+    """
 
     def __init__(self, prepared: PreparedRecords, *, workers: int = 1) -> None:
         vocab = prepared.vocabulary
@@ -62,40 +66,19 @@ class JaroWinklerCache:
         # Key string of each vocabulary entry ("" when it has no key).
         self._key_strings = keys[np.where(vocab.key_code >= 0, vocab.key_code, len(vocab.keys))]
         self._size = max(len(vocab.strings), 1)
-        self._known_codes = np.zeros(0, dtype=np.int64)
-        self._known_scores = np.zeros(0, dtype=np.float64)
         self._workers = workers
 
     def similarity(self, a: IntArray, b: IntArray) -> npt.NDArray[np.float64]:
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        codes = lo * self._size + hi
-        unique, inverse = np.unique(codes, return_inverse=True)
-        known = np.zeros(len(unique), dtype=np.bool_)
-        pos_clipped = np.zeros(len(unique), dtype=np.int64)
-        if len(self._known_codes):
-            pos_clipped = np.minimum(np.searchsorted(self._known_codes, unique), len(self._known_codes) - 1)
-            known = self._known_codes[pos_clipped] == unique
-        scores = np.empty(len(unique), dtype=np.float64)
-        scores[known] = self._known_scores[pos_clipped[known]]
-        todo = unique[~known]
-        if len(todo):
-            ta, tb = todo // self._size, todo % self._size
-            cross = self._latin[ta] != self._latin[tb]
-            left = np.where(cross, self._key_strings[ta], self._strings[ta])
-            right = np.where(cross, self._key_strings[tb], self._strings[tb])
-            computed = cpdist(
-                list(left),
-                list(right),
-                scorer=JaroWinkler.normalized_similarity,
-                workers=self._workers,
-                dtype=np.float64,
-            )
-            scores[~known] = computed
-            merged_codes = np.concatenate([self._known_codes, todo])
-            order = np.argsort(merged_codes, kind="stable")
-            self._known_codes = merged_codes[order]
-            self._known_scores = np.concatenate([self._known_scores, computed])[order]
-        return scores[inverse.ravel()]
+        unique, inverse = np.unique(lo * self._size + hi, return_inverse=True)
+        ta, tb = unique // self._size, unique % self._size
+        cross = self._latin[ta] != self._latin[tb]
+        left = np.where(cross, self._key_strings[ta], self._strings[ta])
+        right = np.where(cross, self._key_strings[tb], self._strings[tb])
+        scores = cpdist(
+            list(left), list(right), scorer=JaroWinkler.normalized_similarity, workers=self._workers, dtype=np.float64
+        )
+        return np.asarray(scores, dtype=np.float64)[inverse.ravel()]
 
 
 def name_levels(
@@ -187,3 +170,26 @@ def compare_pairs(
         "sex": equality_levels(prepared.sex[left].astype(np.int64), prepared.sex[right].astype(np.int64), missing=0),
     }
     return Comparisons(levels=levels, swapped=swapped)
+
+
+# A pair's levels packed in one int32: 3 bits per field in FIELD_LEVEL_COUNTS order, then the
+# "read crosswise" bit. A million records' tens of millions of pairs then cost 4 bytes each, and
+# the model, the forbidden-pair rules and the reviewers' "why" are all functions of the pattern.
+_FIELD_BITS = 3
+SWAPPED_BIT = _FIELD_BITS * len(FIELD_LEVEL_COUNTS)
+Patterns = npt.NDArray[np.int32]
+
+
+def pack_levels(comparisons: Comparisons, /) -> Patterns:
+    packed = comparisons.swapped.astype(np.int32) << SWAPPED_BIT
+    for shift, name in enumerate(FIELD_LEVEL_COUNTS):
+        packed |= comparisons.levels[name].astype(np.int32) << (_FIELD_BITS * shift)
+    return packed
+
+
+def unpack_levels(patterns: Patterns, /) -> Comparisons:
+    levels = {
+        name: ((patterns >> (_FIELD_BITS * shift)) & 0b111).astype(np.int8)
+        for shift, name in enumerate(FIELD_LEVEL_COUNTS)
+    }
+    return Comparisons(levels=levels, swapped=((patterns >> SWAPPED_BIT) & 1).astype(np.bool_))
