@@ -150,20 +150,35 @@ def compare_pairs(
 ) -> Comparisons:
     """Every field's level for every pair; first/family are also tried crosswise (a swapped source)."""
 
-    def names(lf: str, rf: str) -> Levels:
-        return name_levels(prepared, left, right, left_field=lf, right_field=rf, jaro_winkler=jaro_winkler)
+    def names(lf: str, rf: str, pick: IntArray | slice = slice(None)) -> Levels:
+        return name_levels(prepared, left[pick], right[pick], left_field=lf, right_field=rf, jaro_winkler=jaro_winkler)
 
     first, family = names("first", "first"), names("family", "family")
-    first_x, family_x = names("first", "family"), names("family", "first")
-    # Read crosswise only when that is clearly better: both crosswise levels beat the straight sum.
-    swapped = (first_x.astype(np.int16) + family_x > first.astype(np.int16) + family + 2) & (
-        np.minimum(first_x, family_x) >= NAME_KEY
-    )
+
+    # Read crosswise only when that is clearly better: both crosswise levels beat the straight sum
+    # and are at least "same key" (same raw string or same cross-script key). Only pairs that agree
+    # so crosswise can be swapped, and only those (a handful) are compared crosswise.
+    def agree(lf: str, rf: str) -> npt.NDArray[np.bool_]:
+        kl, kr = prepared.key[lf][left], prepared.key[rf][right]
+        rl, rr = prepared.raw[lf][left], prepared.raw[rf][right]
+        return ((kl >= 0) & (kl == kr)) | ((rl >= 0) & (rl == rr))
+
+    crosswise = np.flatnonzero(agree("first", "family") & agree("family", "first"))
+    swapped = np.zeros(len(left), dtype=np.bool_)
+    first_x = family_x = np.zeros(0, dtype=np.int8)
+    if len(crosswise):
+        first_x, family_x = names("first", "family", crosswise), names("family", "first", crosswise)
+        swapped[crosswise] = (
+            first_x.astype(np.int16) + family_x > first[crosswise].astype(np.int16) + family[crosswise] + 2
+        ) & (np.minimum(first_x, family_x) >= NAME_KEY)
+        first, family = first.copy(), family.copy()
+        chosen = swapped[crosswise]
+        first[crosswise[chosen]], family[crosswise[chosen]] = first_x[chosen], family_x[chosen]
     levels = {
-        "first": np.where(swapped, first_x, first).astype(np.int8),
+        "first": first,
         "father": names("father", "father"),
         "grandfather": names("grandfather", "grandfather"),
-        "family": np.where(swapped, family_x, family).astype(np.int8),
+        "family": family,
         "dob": dob_levels(prepared, left, right),
         "national_id": national_id_levels(prepared, left, right),
         "phone": equality_levels(prepared.phone_code[left], prepared.phone_code[right], missing=-1),
