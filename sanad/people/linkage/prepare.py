@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -78,7 +79,11 @@ def clean_phone(value: str, /) -> str:
     return digits[-8:] if len(digits) >= 7 else ""
 
 
-def _dense_codes(values: list[str], vocabulary: dict[str, int]) -> IntArray:
+_COLUMN_NAMES = (*NAME_FIELDS, "sex", "dob", "dob_is_estimated", "national_id", "phone")
+_COLUMNS = attrgetter(*_COLUMN_NAMES)
+
+
+def _dense_codes(values: Sequence[str], vocabulary: dict[str, int]) -> IntArray:
     """Each value's code in ``vocabulary`` (new values appended), "" → MISSING."""
     return np.fromiter(
         (vocabulary.setdefault(v, len(vocabulary)) if v else MISSING for v in values),
@@ -87,7 +92,7 @@ def _dense_codes(values: list[str], vocabulary: dict[str, int]) -> IntArray:
     )
 
 
-def _cleaned_codes(values: list[str], clean: Callable[[str], str], vocabulary: dict[str, int]) -> IntArray:
+def _cleaned_codes(values: Sequence[str], clean: Callable[[str], str], vocabulary: dict[str, int]) -> IntArray:
     """Codes of the cleaned values, cleaning each distinct raw value once."""
     cleaned: dict[str, int] = {}
 
@@ -112,13 +117,15 @@ def prepare_records(records: Sequence[PersonRecord], /) -> PreparedRecords:
     norm_vocabulary: dict[str, int] = {}
     raw: dict[str, IntArray] = {}
     norm: dict[str, IntArray] = {}
+    # One pass over the records to columns; every later step runs per column or per distinct value.
+    columns = list(zip(*map(_COLUMNS, records), strict=True)) if n else [()] * len(_COLUMN_NAMES)
+    column = dict(zip(_COLUMN_NAMES, columns, strict=True))
     for field in NAME_FIELDS:
-        raw[field] = _dense_codes([getattr(r, field).strip() for r in records], raw_vocabulary)
+        raw[field] = _dense_codes([v.strip() for v in column[field]], raw_vocabulary)
     raw_strings = list(raw_vocabulary)
     # The normalised form of a raw string depends only on the string and whether it is a family name.
     for is_family, fields in ((False, NAME_FIELDS[:3]), (True, NAME_FIELDS[3:])):
-        used = np.unique(np.concatenate([raw[f] for f in fields]))
-        used = used[used >= 0]
+        used = np.flatnonzero(np.bincount(np.concatenate([raw[f] for f in fields]) + 1, minlength=1)[1:])
         normalise = normalise_family_name if is_family else normalise_given_name
         norm_of_raw = np.full(max(len(raw_strings), 1), MISSING, dtype=np.int64)
         norm_of_raw[used] = _dense_codes([normalise(raw_strings[c]) for c in used.tolist()], norm_vocabulary)
@@ -126,20 +133,20 @@ def prepare_records(records: Sequence[PersonRecord], /) -> PreparedRecords:
             norm[f] = np.where(raw[f] >= 0, norm_of_raw[np.maximum(raw[f], 0)], MISSING)
     sex_of: dict[str, int] = {}
     sex = np.fromiter(
-        (sex_of[v] if v in sex_of else sex_of.setdefault(v, _sex_code(v)) for v in (r.sex for r in records)),
+        (sex_of[v] if v in sex_of else sex_of.setdefault(v, _sex_code(v)) for v in column["sex"]),
         dtype=np.int8,
         count=n,
     )
     epoch = _EPOCH.toordinal()
     dob_days = np.fromiter(
-        (r.dob.toordinal() - epoch if r.dob is not None else MISSING for r in records), dtype=np.int64, count=n
+        (d.toordinal() - epoch if d is not None else MISSING for d in column["dob"]), dtype=np.int64, count=n
     )
-    dob_year = np.fromiter((r.dob.year if r.dob is not None else MISSING for r in records), dtype=np.int64, count=n)
-    dob_estimated = np.fromiter((r.dob is not None and r.dob_is_estimated for r in records), dtype=np.bool_, count=n)
+    dob_year = np.fromiter((d.year if d is not None else MISSING for d in column["dob"]), dtype=np.int64, count=n)
+    dob_estimated = np.fromiter(column["dob_is_estimated"], dtype=np.bool_, count=n) & (dob_days != MISSING)
     nid_vocabulary: dict[str, int] = {}
-    nid_code = _cleaned_codes([r.national_id for r in records], clean_national_id, nid_vocabulary)
+    nid_code = _cleaned_codes(column["national_id"], clean_national_id, nid_vocabulary)
     nid_strings = list(nid_vocabulary)
-    phone_code = _cleaned_codes([r.phone for r in records], clean_phone, {})
+    phone_code = _cleaned_codes(column["phone"], clean_phone, {})
 
     strings = list(norm_vocabulary)
     key_vocabulary: dict[str, int] = {}
