@@ -109,5 +109,6 @@ def main() -> None:
     print(f"audit overhead: {overhead:.1%} of throughput (median of {rounds} interleaved rounds' ratios)")
     print(f"results: {out}")
 
+
 if __name__ == "__main__":
     main()
