@@ -75,6 +75,7 @@ def main() -> None:
             check=True,
         )
     truth, script = read_truth(truth_path)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     tools: dict[str, dict[str, Any]] = {}
     print("link_persons …", flush=True)
     ours = work / "sanad.csv"
@@ -95,7 +96,14 @@ def main() -> None:
         )
         if tools["splink"]["exit_status"] == 0:
             tools["splink"].update(pairwise_scores(truth=truth, clusters=read_clusters(theirs), script=script))
-    summary: dict[str, Any] = {"records": records, "tools": tools, "cpus": os.cpu_count()}
+    # The machine is shared: the load average says how far the seconds can be trusted.
+    summary: dict[str, Any] = {
+        "records": records,
+        "tools": tools,
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
     if "splink" in tools and tools["splink"]["exit_status"] == 0:
         summary["speedup_vs_splink"] = round(tools["splink"]["seconds"] / tools["link_persons"]["seconds"], 2)
     summary["targets_met"] = targets_met(records, tools)
