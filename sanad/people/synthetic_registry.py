@@ -113,6 +113,9 @@ def copy_rows(
         return [obj.pk, *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)]
 
     person_fields, document_fields = fields_of(Person), fields_of(IdentityDocument)
+    # Nothing may query the database while COPY holds the connection: load what rows need first.
+    if unit.institution.country_id is None:
+        raise ValueError("the unit's institution has no country")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         # Reserve the ids up front (documents must name their person) by moving each sequence on.

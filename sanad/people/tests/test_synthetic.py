@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from sanad.access.actor import Actor
+from sanad.institutions.models import Unit
 from sanad.institutions.roles import Role
 from sanad.people.matching import find_candidates
 from sanad.people.models import IdentityDocument, Person
@@ -49,7 +50,8 @@ def test_copy_rows_loads_the_same_persons_as_the_orm_loader() -> None:
     scripts = [script for _, _, script in generated.truth]
     officer = member(Role.INTAKE_OFFICER)
     n = len(generated.rows)
-    assert copy_rows(generated.rows, scripts, unit=officer.unit, user=officer.user) == n
+    fresh_unit = Unit.objects.get(pk=officer.unit.pk)  # its institution not loaded: no query may run mid-COPY
+    assert copy_rows(generated.rows, scripts, unit=fresh_unit, user=officer.user) == n
     copied = list(Person.objects.order_by("pk").values_list("name_key", "date_of_birth", "sex"))
     ids = {doc.number for doc in IdentityDocument.objects.all()}
     # Ids were reserved from the sequences: a later ORM insert carries on after them.
