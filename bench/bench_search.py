@@ -1,7 +1,8 @@
 """Search while typing at intake (issue 6): ``find_candidates`` p50/p95 over a large registry.
 
-N synthetic persons (BENCH_SEARCH_PERSONS, default 100000; the target is stated at 1000000) are
-bulk-loaded once into the database ``people_bench`` on the server of DATABASE_URL (never the dev
+N synthetic persons (BENCH_SEARCH_PERSONS, default 100000; the target is stated at 1000000:
+``BENCH_SEARCH_PERSONS=1000000``, about ten minutes to load the first time) are loaded once with
+COPY into their own database ``people_bench_<N>`` on the server of DATABASE_URL (never the dev
 data; a second run reuses them). Each query is a name as another source spelled it (another record
 of the same true person, often in the other script), as an officer would type it; the search
 includes its audit write, as in production.
@@ -17,10 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench.harness import ROOT, Result, bench_env, manage, write_results
 
-DATABASE = "people_bench"
 
-
-def bench_url() -> str:
+def bench_url(database: str) -> str:
     base = os.environ.get("DATABASE_URL")
     if not base:
         sys.exit("DATABASE_URL must name a PostgreSQL server")
@@ -28,15 +27,16 @@ def bench_url() -> str:
     import psycopg
 
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    return urlunsplit(parts._replace(path=f"/{DATABASE}"))
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            conn.execute(f'CREATE DATABASE "{database}"')
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def main() -> None:
     persons = int(os.environ.get("BENCH_SEARCH_PERSONS", "100000"))
     queries = int(os.environ.get("BENCH_SEARCH_QUERIES", "400"))
-    url = bench_url()
+    database = f"people_bench_{persons}"
+    url = bench_url(database)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "bh")
     os.environ.update(bench_env(url))
@@ -53,7 +53,7 @@ def main() -> None:
     from sanad.people.matching import find_candidates
     from sanad.people.models import Person
     from sanad.people.synthetic import generate_records
-    from sanad.people.synthetic_registry import load_rows
+    from sanad.people.synthetic_registry import copy_rows
 
     user, _ = User.objects.get_or_create(username="bench-intake")
     unit = Unit.objects.get(institution__code="police-muharraq", code="fpo")
@@ -61,12 +61,19 @@ def main() -> None:
     generated = generate_records(records=persons, seed=13)
     have = Person.objects.count()
     if have < persons:
-        print(f"loading {persons - have} persons into {DATABASE}", flush=True)
+        print(f"loading {persons - have} persons into {database}", flush=True)
         started = time.perf_counter()
         rest = slice(have, persons)
-        load_rows(generated.rows[rest], [s for _, _, s in generated.truth][rest], unit=unit, user=user, batch=5000)
+        copy_rows(
+            generated.rows[rest],
+            [s for _, _, s in generated.truth][rest],
+            unit=unit,
+            user=user,
+            progress=lambda n: print(f"  {n} rows ({time.perf_counter() - started:.0f}s)", flush=True),
+        )
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE people_person")
+            cursor.execute("VACUUM ANALYZE people_person")
+            cursor.execute("VACUUM ANALYZE people_identitydocument")
         print(f"loaded in {time.perf_counter() - started:.0f}s", flush=True)
     # Queries: for a record, the name as written by another record of the same true person.
     by_person: dict[int, list[int]] = {}
@@ -112,12 +119,12 @@ def main() -> None:
         extra={"p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2)},
     )
     out = write_results(
-        "search_while_typing",
+        f"search_while_typing-{persons}",
         [result],
         persons=Person.objects.count(),
         queries_with_a_match=found,
         queries_showing_another_record_of_the_person=other_record_found,
-        database=DATABASE,
+        database=database,
     )
     print(
         f"{persons} persons: p50 {result.median_ms} ms, p95 {result.p95_ms} ms, any match {found}/{len(latencies)}, "

@@ -22,6 +22,7 @@ from sanad.audit.services import audit_record
 from sanad.crypto.blind_index import blind_index
 from sanad.people.linkage import LinkageSettings, MatchModel, PairDecision, PersonRecord, link_records
 from sanad.people.linkage.blocking import candidate_pairs
+from sanad.people.linkage.compare import unpack_levels
 from sanad.people.linkage.engine import score_prepared
 from sanad.people.linkage.prepare import prepare_records
 from sanad.people.models import (
@@ -166,15 +167,17 @@ def link_registry(*, actor: Actor, settings: LinkageSettings | None = None) -> L
     low, high = REVIEW_BAND
     uncertain = np.flatnonzero((weights >= low) & (weights < high))
     level_weights = result.model.level_weights()
+    uncertain_levels = unpack_levels(pairs.patterns[uncertain]).levels
+    lefts, rights = pairs.left[uncertain].tolist(), pairs.right[uncertain].tolist()
     candidates = []
-    for i in uncertain.tolist():
-        a, b = int(ids[pairs.left[i]]), int(ids[pairs.right[i]])
+    for n, i in enumerate(uncertain.tolist()):
+        a, b = int(ids[lefts[n]]), int(ids[rights[n]])
         candidates.append(
             LinkCandidate(
                 person_a_id=min(a, b),
                 person_b_id=max(a, b),
                 weight=round(float(weights[i]), 3),
-                reasons=_reasons(pairs.comparisons.levels, level_weights, i),
+                reasons=_reasons(uncertain_levels, level_weights, n),
                 run=run,
             )
         )
@@ -278,9 +281,10 @@ def link_new_person(*, actor: Actor, person_id: int) -> LinkageRun | None:
         if len(codes):
             scored, _model = score_prepared(prepared, pair_codes=codes, settings=settings, model=model)
             level_weights = model.level_weights()
+            levels, rights = scored.comparisons.levels, scored.right.tolist()
             low, high = REVIEW_BAND
             for i, weight in enumerate(scored.weights.tolist()):
-                other = int(records[int(scored.right[i])].record_id)
+                other = int(records[rights[i]].record_id)
                 if str(other) in forbidden or weight < low:
                     continue
                 if weight >= AUTO_LINK_WEIGHT and (best is None or weight > best[0]):
@@ -291,7 +295,7 @@ def link_new_person(*, actor: Actor, person_id: int) -> LinkageRun | None:
                             person_a_id=min(person_id, other),
                             person_b_id=max(person_id, other),
                             weight=round(weight, 3),
-                            reasons=_reasons(scored.comparisons.levels, level_weights, i),
+                            reasons=_reasons(levels, level_weights, i),
                         )
                     )
     with transaction.atomic():

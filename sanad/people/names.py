@@ -239,20 +239,35 @@ def strip_article(token: str, /) -> str:
     return token
 
 
-@lru_cache(maxsize=200_000)
-def name_tokens(text: str, /) -> tuple[str, ...]:
-    """The normalised tokens of a name string (either script), compounds joined, particles dropped."""
-    text = normalise_arabic_text(text)
+@lru_cache(maxsize=100_000)
+def _word_pieces(word: str, /) -> tuple[str, ...]:
+    """One space-separated word, letter-normalised and split on hyphens and the like.
+
+    Every step before compound joining works within a word, so it is done (and cached) per
+    word: a million full names are mostly distinct strings but are made of a few thousand words.
+    """
+    text = normalise_arabic_text(word)
     # Hyphens and apostrophes separate words (Al-Khalifa, Abd-al-Rahman) or mark ع/ء (Sa'id).
     text = re.sub(r"[-_,./()]+", " ", text)
     text = re.sub(r"['`’‘ʿʾ]+", "", text)
-    raw = [t if is_arabic(t) else strip_accents(t) for t in text.split()]
+    return tuple(t if is_arabic(t) else strip_accents(t) for t in text.split())
+
+
+@lru_cache(maxsize=100_000)
+def _token_form(token: str, /) -> str:
+    """A joined token's final comparison form (letters only; Latin spelling rules applied)."""
+    if is_arabic(token):
+        return re.sub("[^\u0621-\u064a]", "", token)
+    return "-".join(normalise_latin_token(part) for part in token.split("-"))
+
+
+@lru_cache(maxsize=200_000)
+def name_tokens(text: str, /) -> tuple[str, ...]:
+    """The normalised tokens of a name string (either script), compounds joined, particles dropped."""
+    raw = [piece for word in text.split() for piece in _word_pieces(word)]
     out: list[str] = []
     for token in drop_particles(join_compounds([t for t in raw if t])):
-        if is_arabic(token):
-            token = re.sub("[^\u0621-\u064a]", "", token)
-        else:
-            token = "-".join(normalise_latin_token(part) for part in token.split("-"))
+        token = _token_form(token)
         if token.strip("-"):
             out.append(token)
     return tuple(out)

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sanad.people.linkage.records import PersonRecord
@@ -47,6 +48,7 @@ class PersonFile:
     malformed_dates: list[int] = field(default_factory=list)  # line numbers
 
 
+@lru_cache(maxsize=100_000)
 def parse_dob(text: str, /) -> tuple[dt.date | None, bool, bool]:
     """(date, is_estimated, malformed). ISO, day/month/year, or a bare year (estimated, 1 July)."""
     text = normalise_digits(text.strip())
@@ -81,19 +83,22 @@ def read_person_file(path: Path, /) -> PersonFile:
     columns = [c.strip().lower() for c in header]
     if "record_id" not in columns:
         raise PersonFileRefused(line=1, reason="no record_id column")
-    position = {name: columns.index(name) for name in ("record_id", *KNOWN_COLUMNS) if name in columns}
+    # Column positions; an absent column reads the empty cell appended to every row.
+    absent = len(columns)
+    (rid, sex, first_at, father_at, grand_at, family_at, full_at, dob_at, nid_at, phone_at) = (
+        columns.index(name) if name in columns else absent for name in ("record_id", *KNOWN_COLUMNS)
+    )
     result = PersonFile(records=[])
     seen: dict[str, int] = {}
+    append = result.records.append
     for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue  # a blank line is not a record
-
-        def cell(name: str, row: list[str] = row) -> str:
-            index = position.get(name)
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        record_id = cell("record_id")
+        line = reader.line_num
+        if len(row) != absent:  # short rows: the missing cells are empty; extra cells are ignored
+            row = (row + [""] * absent)[:absent]
+        row.append("")
+        record_id = row[rid].strip()
         if not record_id:
             raise PersonFileRefused(line=line, reason="empty record_id")
         if record_id in seen:
@@ -101,30 +106,27 @@ def read_person_file(path: Path, /) -> PersonFile:
                 line=line, reason=f"duplicate record_id {record_id!r} (first on line {seen[record_id]})"
             )
         seen[record_id] = line
-        dob, estimated, malformed = parse_dob(cell("dob"))
+        dob, estimated, malformed = parse_dob(row[dob_at].strip())
         if malformed:
             result.malformed_dates.append(line)
-        first, father, grandfather, family = (
-            cell("first_name"),
-            cell("father_name"),
-            cell("grandfather_name"),
-            cell("family_name"),
-        )
-        if cell("full_name") and not (first or family):
-            chain = parse_name_chain(cell("full_name"))
+        first, family = row[first_at].strip(), row[family_at].strip()
+        father, grandfather = row[father_at].strip(), row[grand_at].strip()
+        full_name = row[full_at].strip()
+        if full_name and not (first or family):
+            chain = parse_name_chain(full_name)
             first, father, grandfather, family = chain.first, chain.father, chain.grandfather, chain.family
-        result.records.append(
+        append(
             PersonRecord(
                 record_id=record_id,
-                sex=cell("sex"),
+                sex=row[sex].strip(),
                 first=first,
                 father=father,
                 grandfather=grandfather,
                 family=family,
                 dob=dob,
                 dob_is_estimated=estimated,
-                national_id=cell("national_id"),
-                phone=cell("phone"),
+                national_id=row[nid_at].strip(),
+                phone=row[phone_at].strip(),
             )
         )
     return result

@@ -52,7 +52,11 @@ class Comparisons:
 
 
 class JaroWinklerCache:
-    """Jaro-Winkler between vocabulary entries, computed once per distinct pair of codes."""
+    """Jaro-Winkler between vocabulary entries, computed once per distinct pair of codes in a call.
+
+    Not kept across calls: at a million records the distinct name pairs run into the millions, and
+    keeping them sorted for lookup cost more than recomputing a chunk's distinct pairs.
+    """
 
     def __init__(self, prepared: PreparedRecords, *, workers: int = 1) -> None:
         vocab = prepared.vocabulary
@@ -62,40 +66,19 @@ class JaroWinklerCache:
         # Key string of each vocabulary entry ("" when it has no key).
         self._key_strings = keys[np.where(vocab.key_code >= 0, vocab.key_code, len(vocab.keys))]
         self._size = max(len(vocab.strings), 1)
-        self._known_codes = np.zeros(0, dtype=np.int64)
-        self._known_scores = np.zeros(0, dtype=np.float64)
         self._workers = workers
 
     def similarity(self, a: IntArray, b: IntArray) -> npt.NDArray[np.float64]:
         lo, hi = np.minimum(a, b), np.maximum(a, b)
-        codes = lo * self._size + hi
-        unique, inverse = np.unique(codes, return_inverse=True)
-        known = np.zeros(len(unique), dtype=np.bool_)
-        pos_clipped = np.zeros(len(unique), dtype=np.int64)
-        if len(self._known_codes):
-            pos_clipped = np.minimum(np.searchsorted(self._known_codes, unique), len(self._known_codes) - 1)
-            known = self._known_codes[pos_clipped] == unique
-        scores = np.empty(len(unique), dtype=np.float64)
-        scores[known] = self._known_scores[pos_clipped[known]]
-        todo = unique[~known]
-        if len(todo):
-            ta, tb = todo // self._size, todo % self._size
-            cross = self._latin[ta] != self._latin[tb]
-            left = np.where(cross, self._key_strings[ta], self._strings[ta])
-            right = np.where(cross, self._key_strings[tb], self._strings[tb])
-            computed = cpdist(
-                list(left),
-                list(right),
-                scorer=JaroWinkler.normalized_similarity,
-                workers=self._workers,
-                dtype=np.float64,
-            )
-            scores[~known] = computed
-            merged_codes = np.concatenate([self._known_codes, todo])
-            order = np.argsort(merged_codes, kind="stable")
-            self._known_codes = merged_codes[order]
-            self._known_scores = np.concatenate([self._known_scores, computed])[order]
-        return scores[inverse.ravel()]
+        unique, inverse = np.unique(lo * self._size + hi, return_inverse=True)
+        ta, tb = unique // self._size, unique % self._size
+        cross = self._latin[ta] != self._latin[tb]
+        left = np.where(cross, self._key_strings[ta], self._strings[ta])
+        right = np.where(cross, self._key_strings[tb], self._strings[tb])
+        scores = cpdist(
+            list(left), list(right), scorer=JaroWinkler.normalized_similarity, workers=self._workers, dtype=np.float64
+        )
+        return np.asarray(scores, dtype=np.float64)[inverse.ravel()]
 
 
 def name_levels(
@@ -167,23 +150,61 @@ def compare_pairs(
 ) -> Comparisons:
     """Every field's level for every pair; first/family are also tried crosswise (a swapped source)."""
 
-    def names(lf: str, rf: str) -> Levels:
-        return name_levels(prepared, left, right, left_field=lf, right_field=rf, jaro_winkler=jaro_winkler)
+    def names(lf: str, rf: str, pick: IntArray | slice = slice(None)) -> Levels:
+        return name_levels(prepared, left[pick], right[pick], left_field=lf, right_field=rf, jaro_winkler=jaro_winkler)
 
     first, family = names("first", "first"), names("family", "family")
-    first_x, family_x = names("first", "family"), names("family", "first")
-    # Read crosswise only when that is clearly better: both crosswise levels beat the straight sum.
-    swapped = (first_x.astype(np.int16) + family_x > first.astype(np.int16) + family + 2) & (
-        np.minimum(first_x, family_x) >= NAME_KEY
-    )
+
+    # Read crosswise only when that is clearly better: both crosswise levels beat the straight sum
+    # and are at least "same key" (same raw string or same cross-script key). Only pairs that agree
+    # so crosswise can be swapped, and only those (a handful) are compared crosswise.
+    def agree(lf: str, rf: str) -> npt.NDArray[np.bool_]:
+        kl, kr = prepared.key[lf][left], prepared.key[rf][right]
+        rl, rr = prepared.raw[lf][left], prepared.raw[rf][right]
+        return ((kl >= 0) & (kl == kr)) | ((rl >= 0) & (rl == rr))
+
+    crosswise = np.flatnonzero(agree("first", "family") & agree("family", "first"))
+    swapped = np.zeros(len(left), dtype=np.bool_)
+    first_x = family_x = np.zeros(0, dtype=np.int8)
+    if len(crosswise):
+        first_x, family_x = names("first", "family", crosswise), names("family", "first", crosswise)
+        swapped[crosswise] = (
+            first_x.astype(np.int16) + family_x > first[crosswise].astype(np.int16) + family[crosswise] + 2
+        ) & (np.minimum(first_x, family_x) >= NAME_KEY)
+        first, family = first.copy(), family.copy()
+        chosen = swapped[crosswise]
+        first[crosswise[chosen]], family[crosswise[chosen]] = first_x[chosen], family_x[chosen]
     levels = {
-        "first": np.where(swapped, first_x, first).astype(np.int8),
+        "first": first,
         "father": names("father", "father"),
         "grandfather": names("grandfather", "grandfather"),
-        "family": np.where(swapped, family_x, family).astype(np.int8),
+        "family": family,
         "dob": dob_levels(prepared, left, right),
         "national_id": national_id_levels(prepared, left, right),
         "phone": equality_levels(prepared.phone_code[left], prepared.phone_code[right], missing=-1),
         "sex": equality_levels(prepared.sex[left].astype(np.int64), prepared.sex[right].astype(np.int64), missing=0),
     }
     return Comparisons(levels=levels, swapped=swapped)
+
+
+# A pair's levels packed in one int32: 3 bits per field in FIELD_LEVEL_COUNTS order, then the
+# "read crosswise" bit. A million records' tens of millions of pairs then cost 4 bytes each, and
+# the model, the forbidden-pair rules and the reviewers' "why" are all functions of the pattern.
+_FIELD_BITS = 3
+SWAPPED_BIT = _FIELD_BITS * len(FIELD_LEVEL_COUNTS)
+Patterns = npt.NDArray[np.int32]
+
+
+def pack_levels(comparisons: Comparisons, /) -> Patterns:
+    packed = comparisons.swapped.astype(np.int32) << SWAPPED_BIT
+    for shift, name in enumerate(FIELD_LEVEL_COUNTS):
+        packed |= comparisons.levels[name].astype(np.int32) << (_FIELD_BITS * shift)
+    return packed
+
+
+def unpack_levels(patterns: Patterns, /) -> Comparisons:
+    levels = {
+        name: ((patterns >> (_FIELD_BITS * shift)) & 0b111).astype(np.int8)
+        for shift, name in enumerate(FIELD_LEVEL_COUNTS)
+    }
+    return Comparisons(levels=levels, swapped=((patterns >> SWAPPED_BIT) & 1).astype(np.bool_))

@@ -21,7 +21,10 @@ from sanad.people.linkage.compare import (
     NAME_MISSING,
     Comparisons,
     JaroWinklerCache,
+    Patterns,
     compare_pairs,
+    pack_levels,
+    unpack_levels,
 )
 from sanad.people.linkage.fellegi_sunter import MatchModel, estimate_model_in_sessions, level_frequencies
 from sanad.people.linkage.prepare import NAME_FIELDS, IntArray, PreparedRecords, prepare_records
@@ -43,14 +46,30 @@ class LinkageSettings:
     random_pairs: int = 1_000_000  # non-matches, almost all: where u comes from
     seed: int = 20260101
     term_frequency_bounds: tuple[float, float] = (-4.0, 2.0)  # how far a name's rarity may move its weight
+    chunk_pairs: int = 2_000_000  # pairs compared at once: bounds the memory of the comparison step
 
 
 @dataclass(slots=True)
 class ScoredPairs:
-    left: IntArray
-    right: IntArray
+    """Every compared pair as its code (``left * size + right``), weight and packed levels."""
+
+    codes: IntArray
+    size: int
     weights: npt.NDArray[np.float64]
-    comparisons: Comparisons
+    patterns: Patterns
+
+    @property
+    def left(self) -> IntArray:
+        return self.codes // max(self.size, 1)
+
+    @property
+    def right(self) -> IntArray:
+        return self.codes % max(self.size, 1)
+
+    @property
+    def comparisons(self) -> Comparisons:
+        """Per-field levels of every pair, unpacked (one byte per field per pair)."""
+        return unpack_levels(self.patterns)
 
 
 @dataclass(slots=True)
@@ -71,7 +90,11 @@ class LinkageResult:
         w = self.pairs.weights
         picked = np.flatnonzero((w >= band[0]) & (w < band[1]))
         picked = picked[np.argsort(-w[picked])]
-        return [(record_ids[self.pairs.left[i]], record_ids[self.pairs.right[i]], float(w[i])) for i in picked]
+        left, right = split_codes(self.pairs.codes[picked], size=self.pairs.size)
+        return [
+            (record_ids[a], record_ids[b], float(w[i]))
+            for a, b, i in zip(left.tolist(), right.tolist(), picked.tolist(), strict=True)
+        ]
 
 
 def forbidden_pairs(comparisons: Comparisons, /) -> npt.NDArray[np.bool_]:
@@ -114,9 +137,12 @@ def learn_model(
     jaro_winkler: JaroWinklerCache,
     fixed_match: npt.NDArray[np.bool_] | None,
     fixed_non_match: npt.NDArray[np.bool_] | None,
+    counts: npt.NDArray[np.float64] | None = None,
 ) -> MatchModel:
     """Learn m, u and the prior without labels.
 
+    ``comparisons`` are the candidate pairs' levels, or their distinct level vectors with
+    ``counts`` (how many candidate pairs show each).
     u: level frequencies over random record pairs (nearly all non-matches).
     m: EM in sessions over candidate pairs that share a national ID, a first+family key, or an
     exact birth date (``estimate_model_in_sessions``).
@@ -134,10 +160,11 @@ def learn_model(
     u = level_frequencies(random_levels)
     lv = comparisons.levels
     same_id = lv["national_id"] == ID_EQUAL
+    same_id_pairs = float(same_id.sum() if counts is None else counts[same_id].sum())
     id_share = float((prepared.nid_code >= 0).mean()) if size else 0.0
     all_pairs = size * (size - 1) / 2
-    if same_id.sum() >= 50 and id_share > 0:
-        prior = float(same_id.sum()) / (id_share**2) / all_pairs
+    if same_id_pairs >= 50 and id_share > 0:
+        prior = same_id_pairs / (id_share**2) / all_pairs
     else:  # no IDs to count on: assume each record has about one duplicate
         prior = size / 2 / max(all_pairs, 1)
     sessions = [
@@ -153,6 +180,7 @@ def learn_model(
         max_iterations=settings.em_iterations,
         fixed_match=fixed_match,
         fixed_non_match=fixed_non_match,
+        counts=counts,
     )
 
 
@@ -181,6 +209,29 @@ def term_frequency_adjustment(
     return total
 
 
+def compare_in_chunks(
+    prepared: PreparedRecords, pair_codes: IntArray, *, settings: LinkageSettings, jaro_winkler: JaroWinklerCache
+) -> tuple[Patterns, npt.NDArray[np.float32]]:
+    """Packed levels and the term-frequency adjustment of every pair, a bounded chunk at a time.
+
+    Only 8 bytes per pair are kept; the per-field arrays of a chunk are dropped once packed.
+    """
+    patterns = np.empty(len(pair_codes), dtype=np.int32)
+    adjustment = np.empty(len(pair_codes), dtype=np.float32)
+    step = max(settings.chunk_pairs, 1)
+    for start in range(0, len(pair_codes), step):
+        left, right = split_codes(pair_codes[start : start + step], size=prepared.size)
+        comparisons = compare_pairs(prepared, left, right, jaro_winkler=jaro_winkler)
+        patterns[start : start + len(left)] = pack_levels(comparisons)
+        adjustment[start : start + len(left)] = term_frequency_adjustment(
+            prepared, left, comparisons.levels, bounds=settings.term_frequency_bounds
+        )
+    return patterns, adjustment
+
+
+_PIN_SHIFT = 28  # above the packed levels: 1 = reviewers said "same", 2 = "not the same"
+
+
 def score_prepared(
     prepared: PreparedRecords,
     *,
@@ -190,29 +241,41 @@ def score_prepared(
     fixed_match: IntArray | None = None,
     fixed_non_match: IntArray | None = None,
 ) -> tuple[ScoredPairs, MatchModel]:
-    """Compare the given pairs, learn (or reuse) the model, and weigh every pair."""
-    left, right = split_codes(pair_codes, size=prepared.size)
+    """Compare the given pairs, learn (or reuse) the model, and weigh every pair.
+
+    The model, the forbidden-pair rules and the pins are applied per distinct level vector (a few
+    thousand), then spread to the pairs: nothing per pair but a lookup and the term frequencies.
+    """
     jaro_winkler = JaroWinklerCache(prepared, workers=settings.workers)
-    comparisons = compare_pairs(prepared, left, right, jaro_winkler=jaro_winkler)
-    is_match = np.isin(pair_codes, fixed_match) if fixed_match is not None else None
-    is_non_match = np.isin(pair_codes, fixed_non_match) if fixed_non_match is not None else None
+    patterns, adjustment = compare_in_chunks(prepared, pair_codes, settings=settings, jaro_winkler=jaro_winkler)
+    keyed = patterns.astype(np.int64)
+    if fixed_match is not None and len(fixed_match):
+        keyed[np.isin(pair_codes, fixed_match)] |= 1 << _PIN_SHIFT
+    if fixed_non_match is not None and len(fixed_non_match):
+        keyed[np.isin(pair_codes, fixed_non_match)] |= 2 << _PIN_SHIFT
+    distinct, inverse, counts = np.unique(keyed, return_inverse=True, return_counts=True)
+    del keyed
+    pins = distinct >> _PIN_SHIFT
+    distinct_levels = unpack_levels((distinct & ((1 << _PIN_SHIFT) - 1)).astype(np.int32))
     if model is None:
         model = learn_model(
             prepared,
-            comparisons,
+            distinct_levels,
             settings=settings,
             jaro_winkler=jaro_winkler,
-            fixed_match=is_match,
-            fixed_non_match=is_non_match,
+            fixed_match=pins == 1,
+            fixed_non_match=pins == 2,
+            counts=counts.astype(np.float64),
         )
-    weights = model.match_weights(comparisons.levels)
-    weights += term_frequency_adjustment(prepared, left, comparisons.levels, bounds=settings.term_frequency_bounds)
-    weights[forbidden_pairs(comparisons)] = -np.inf
-    if is_non_match is not None:
-        weights[is_non_match] = -np.inf
-    if is_match is not None:
-        weights[is_match] = np.inf
-    return ScoredPairs(left=left, right=right, weights=weights, comparisons=comparisons), model
+    pattern_weights = model.match_weights(distinct_levels.levels)
+    pattern_weights[forbidden_pairs(distinct_levels)] = -np.inf
+    pattern_weights[pins == 2] = -np.inf
+    pattern_weights[pins == 1] = np.inf
+    weights = pattern_weights[inverse.ravel()]
+    del inverse
+    # Term frequencies move finite weights only (a pin or a forbidden pair stays where it is).
+    weights += np.where(np.isfinite(weights), adjustment, 0.0)
+    return ScoredPairs(codes=pair_codes, size=prepared.size, weights=weights, patterns=patterns), model
 
 
 def link_records(

@@ -113,8 +113,11 @@ def estimate_model(
     fields: tuple[str, ...] | None = None,
     fixed_match: npt.NDArray[np.bool_] | None = None,
     fixed_non_match: npt.NDArray[np.bool_] | None = None,
+    counts: FloatArray | None = None,
 ) -> MatchModel:
     """Learn m, u and the prior by EM over the distinct level vectors.
+
+    ``counts`` says how many pairs each row stands for (rows may already be distinct level vectors).
 
     ``initial`` seeds the iteration (the engine seeds u from random pairs and m from pairs that
     share a national ID); with ``fixed_u`` only m and the prior move. m is kept monotone
@@ -133,10 +136,10 @@ def estimate_model(
         pin[fixed_match] = 1
     if fixed_non_match is not None:
         pin[fixed_non_match] = 2
-    patterns, counts = np.unique(np.column_stack([matrix, pin]), axis=0, return_counts=True)
+    patterns, inverse = np.unique(np.column_stack([matrix, pin]), axis=0, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=counts, minlength=len(patterns)).astype(np.float64)
     pins = patterns[:, -1]
     patterns = patterns[:, :-1]
-    counts = counts.astype(np.float64)
     model = initial or _initial_model()
     model = MatchModel(
         m={k: v.copy() for k, v in model.m.items()}, u={k: v.copy() for k, v in model.u.items()}, prior=model.prior
@@ -188,6 +191,7 @@ def estimate_model_in_sessions(
     max_iterations: int = 100,
     fixed_match: npt.NDArray[np.bool_] | None = None,
     fixed_non_match: npt.NDArray[np.bool_] | None = None,
+    counts: FloatArray | None = None,
 ) -> MatchModel:
     """EM in sessions, as Splink does: each session takes the pairs that agree on some fields.
 
@@ -199,7 +203,7 @@ def estimate_model_in_sessions(
     start = _initial_model()
     learned: dict[str, list[FloatArray]] = {name: [] for name in FIELD_LEVEL_COUNTS}
     for mask, blocked in sessions:
-        if mask.sum() < 50:
+        if (mask.sum() if counts is None else counts[mask].sum()) < 50:
             continue  # too few pairs to learn from
         fields = tuple(name for name in FIELD_LEVEL_COUNTS if name not in blocked)
         session = estimate_model(
@@ -210,6 +214,7 @@ def estimate_model_in_sessions(
             fields=fields,
             fixed_match=None if fixed_match is None else fixed_match[mask],
             fixed_non_match=None if fixed_non_match is None else fixed_non_match[mask],
+            counts=None if counts is None else counts[mask],
         )
         for name in fields:
             learned[name].append(session.m[name])

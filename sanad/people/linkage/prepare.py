@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -66,7 +67,7 @@ def clean_national_id(value: str, /) -> str:
     """Digits only (Arabic-Indic digits folded); anything shorter than 5 digits is not an ID."""
     from sanad.people.names import normalise_digits
 
-    digits = _NON_DIGIT_RE.sub("", normalise_digits(value))
+    digits = value if value.isascii() and value.isdigit() else _NON_DIGIT_RE.sub("", normalise_digits(value))
     return digits if len(digits) >= 5 else ""
 
 
@@ -74,70 +75,93 @@ def clean_phone(value: str, /) -> str:
     """The last 8 digits: country codes and leading zeros are written inconsistently."""
     from sanad.people.names import normalise_digits
 
-    digits = _NON_DIGIT_RE.sub("", normalise_digits(value))
+    digits = value if value.isascii() and value.isdigit() else _NON_DIGIT_RE.sub("", normalise_digits(value))
     return digits[-8:] if len(digits) >= 7 else ""
 
 
-class _Coder:
-    """Assigns dense integer codes to strings, "" → MISSING."""
+_COLUMN_NAMES = (*NAME_FIELDS, "sex", "dob", "dob_is_estimated", "national_id", "phone")
+_COLUMNS = attrgetter(*_COLUMN_NAMES)
 
-    def __init__(self) -> None:
-        self.codes: dict[str, int] = {}
-        self.strings: list[str] = []
 
-    def code(self, value: str) -> int:
-        if not value:
-            return MISSING
-        found = self.codes.get(value)
+def _dense_codes(values: Sequence[str], vocabulary: dict[str, int]) -> IntArray:
+    """Each value's code in ``vocabulary`` (new values appended), "" → MISSING."""
+    return np.fromiter(
+        (vocabulary.setdefault(v, len(vocabulary)) if v else MISSING for v in values),
+        dtype=np.int64,
+        count=len(values),
+    )
+
+
+def _cleaned_codes(values: Sequence[str], clean: Callable[[str], str], vocabulary: dict[str, int]) -> IntArray:
+    """Codes of the cleaned values, cleaning each distinct raw value once."""
+    cleaned: dict[str, int] = {}
+
+    def code(value: str) -> int:
+        found = cleaned.get(value)
         if found is None:
-            found = self.codes[value] = len(self.strings)
-            self.strings.append(value)
+            tidy = clean(value)
+            found = cleaned[value] = vocabulary.setdefault(tidy, len(vocabulary)) if tidy else MISSING
         return found
+
+    return np.fromiter((code(v) if v else MISSING for v in values), dtype=np.int64, count=len(values))
 
 
 def prepare_records(records: Sequence[PersonRecord], /) -> PreparedRecords:
-    """Normalise and encode every field of every record."""
-    n = len(records)
-    raw_coder, norm_coder, key_coder, nid_coder, phone_coder = _Coder(), _Coder(), _Coder(), _Coder(), _Coder()
-    raw = {f: np.empty(n, dtype=np.int64) for f in NAME_FIELDS}
-    norm = {f: np.empty(n, dtype=np.int64) for f in NAME_FIELDS}
-    # The normalised form of a raw string depends only on the string and whether it is a family name.
-    norm_of_raw: dict[tuple[str, bool], int] = {}
-    sex = np.zeros(n, dtype=np.int8)
-    dob_days = np.full(n, MISSING, dtype=np.int64)
-    dob_year = np.full(n, MISSING, dtype=np.int64)
-    dob_estimated = np.zeros(n, dtype=np.bool_)
-    nid_code = np.empty(n, dtype=np.int64)
-    phone_code = np.empty(n, dtype=np.int64)
-    nid_strings: list[str] = []
-    for i, record in enumerate(records):
-        for field in NAME_FIELDS:
-            value = getattr(record, field).strip()
-            raw[field][i] = raw_coder.code(value)
-            is_family = field == "family"
-            cached = norm_of_raw.get((value, is_family))
-            if cached is None:
-                normalised = normalise_family_name(value) if is_family else normalise_given_name(value)
-                cached = norm_of_raw[(value, is_family)] = norm_coder.code(normalised)
-            norm[field][i] = cached
-        sex[i] = _sex_code(record.sex)
-        if record.dob is not None:
-            dob_days[i] = (record.dob - _EPOCH).days
-            dob_year[i] = record.dob.year
-            dob_estimated[i] = record.dob_is_estimated
-        nid = clean_national_id(record.national_id)
-        nid_strings.append(nid)
-        nid_code[i] = nid_coder.code(nid)
-        phone_code[i] = phone_coder.code(clean_phone(record.phone))
+    """Normalise and encode every field of every record.
 
-    strings = norm_coder.strings
+    Work is per distinct value, never per record: a registry of a million rows holds a few tens
+    of thousands of distinct name spellings, and each is normalised once.
+    """
+    n = len(records)
+    raw_vocabulary: dict[str, int] = {}
+    norm_vocabulary: dict[str, int] = {}
+    raw: dict[str, IntArray] = {}
+    norm: dict[str, IntArray] = {}
+    # One pass over the records to columns; every later step runs per column or per distinct value.
+    columns = list(zip(*map(_COLUMNS, records), strict=True)) if n else [()] * len(_COLUMN_NAMES)
+    column = dict(zip(_COLUMN_NAMES, columns, strict=True))
+    for field in NAME_FIELDS:
+        raw[field] = _dense_codes([v.strip() for v in column[field]], raw_vocabulary)
+    raw_strings = list(raw_vocabulary)
+    # The normalised form of a raw string depends only on the string and whether it is a family name.
+    for is_family, fields in ((False, NAME_FIELDS[:3]), (True, NAME_FIELDS[3:])):
+        used = np.flatnonzero(np.bincount(np.concatenate([raw[f] for f in fields]) + 1, minlength=1)[1:])
+        normalise = normalise_family_name if is_family else normalise_given_name
+        norm_of_raw = np.full(max(len(raw_strings), 1), MISSING, dtype=np.int64)
+        norm_of_raw[used] = _dense_codes([normalise(raw_strings[c]) for c in used.tolist()], norm_vocabulary)
+        for f in fields:
+            norm[f] = np.where(raw[f] >= 0, norm_of_raw[np.maximum(raw[f], 0)], MISSING)
+    sex_of: dict[str, int] = {}
+    sex = np.fromiter(
+        (sex_of[v] if v in sex_of else sex_of.setdefault(v, _sex_code(v)) for v in column["sex"]),
+        dtype=np.int8,
+        count=n,
+    )
+    epoch = _EPOCH.toordinal()
+    dob_days = np.fromiter(
+        (d.toordinal() - epoch if d is not None else MISSING for d in column["dob"]), dtype=np.int64, count=n
+    )
+    dob_year = np.fromiter((d.year if d is not None else MISSING for d in column["dob"]), dtype=np.int64, count=n)
+    dob_estimated = np.fromiter(column["dob_is_estimated"], dtype=np.bool_, count=n) & (dob_days != MISSING)
+    nid_vocabulary: dict[str, int] = {}
+    nid_code = _cleaned_codes(column["national_id"], clean_national_id, nid_vocabulary)
+    nid_strings = list(nid_vocabulary)
+    phone_code = _cleaned_codes(column["phone"], clean_phone, {})
+
+    strings = list(norm_vocabulary)
+    key_vocabulary: dict[str, int] = {}
     latin = np.array([not is_arabic(s) for s in strings], dtype=np.bool_)
-    key_code = np.array([key_coder.code(token_key(s)) for s in strings], dtype=np.int64)
-    vocabulary = Vocabulary(strings=strings, latin=latin, key_code=key_code, keys=key_coder.strings)
+    key_code = _dense_codes([token_key(s) for s in strings], key_vocabulary)
+    vocabulary = Vocabulary(strings=strings, latin=latin, key_code=key_code, keys=list(key_vocabulary))
     key = {
         f: np.where(norm[f] >= 0, key_code[np.maximum(norm[f], 0)] if len(strings) else MISSING, MISSING)
         for f in NAME_FIELDS
     }
+    # One row per record, IDs right-aligned: rows of distinct IDs are shared through nid_code.
+    id_rows = _digit_matrix(nid_strings)
+    nid_digits = np.full((n, id_rows.shape[1]), 255, dtype=np.uint8)
+    has_id = nid_code >= 0
+    nid_digits[has_id] = id_rows[nid_code[has_id]]
     return PreparedRecords(
         size=n,
         raw=raw,
@@ -149,7 +173,7 @@ def prepare_records(records: Sequence[PersonRecord], /) -> PreparedRecords:
         dob_year=dob_year,
         dob_estimated=dob_estimated,
         nid_code=nid_code,
-        nid_digits=_digit_matrix(nid_strings),
+        nid_digits=nid_digits,
         phone_code=phone_code,
     )
 

@@ -72,6 +72,9 @@ def test_only_stewards_reach_the_queue(queue: list[LinkCandidate], client: Clien
         f"/api/v1/link-candidates/{candidate.pk}/decide/", {"same_person": False}, content_type="application/json"
     )
     merge = client.post(f"/people/review/{candidate.pk}/merge/", {"reason": "a reason long enough"})
+    api_merge = client.post(
+        f"/api/v1/link-candidates/{candidate.pk}/merge/", {"reason": "a reason"}, content_type="application/json"
+    )
     if role == Role.DATA_STEWARD:
         assert {k: r.status_code for k, r in pages.items()} == dict.fromkeys(pages, 200)
         assert "عبدالله" in pages["detail"].content.decode()
@@ -83,10 +86,12 @@ def test_only_stewards_reach_the_queue(queue: list[LinkCandidate], client: Clien
         assert decide.status_code == 302 and api_decide.status_code == 200
         assert LinkCandidate.objects.get(pk=candidate.pk).status == LinkStatus.REJECTED
         assert merge.status_code == 302 and not PersonMerge.objects.exists()  # a rejected pair is never merged
+        assert api_merge.status_code == 400 and "__all__" in api_merge.json()
         return
     assert pages["list"].status_code == 403 and pages["api_list"].status_code == 403
     assert pages["detail"].status_code == 404 and pages["api_detail"].status_code == 404
     assert decide.status_code == 404 and api_decide.status_code == 404 and merge.status_code == 404
+    assert api_merge.status_code == 404
     assert not PersonMerge.objects.exists()
     assert list(LinkCandidate.objects.values_list("pk", "status")) == before
     assert AuditEvent.objects.filter(user_id=m.user.pk, outcome="denied", action="linkage.review").count() >= 3
@@ -139,6 +144,37 @@ def test_merge_and_unmerge_from_the_review_page(queue: list[LinkCandidate], clie
     client.post(f"/people/review/{candidate.pk}/unmerge/{merge.pk}/", reason)
     assert IdentityDocument.objects.filter(person_id=candidate.person_a_id).count() == 1
     assert Person.objects.get(pk=candidate.person_b_id).merged_into_id is None
+
+
+def test_merge_and_unmerge_through_the_api(queue: list[LinkCandidate], client: Client) -> None:
+    """Same service and policy as the page; Idempotency-Key replays; both directions audited."""
+    m = _login(client, Role.DATA_STEWARD)
+    candidate = queue[0]
+    url = f"/api/v1/link-candidates/{candidate.pk}"
+    body = {"reason": "Same national ID after correction"}
+    assert client.post(f"{url}/merge/", {}, content_type="application/json").status_code == 400  # no reason
+    client.post(f"{url}/decide/", {"same_person": True}, content_type="application/json")
+    first = client.post(f"{url}/merge/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="merge-1")
+    again = client.post(f"{url}/merge/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="merge-1")
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert first.json() == again.json() and PersonMerge.objects.count() == 1
+    merge = PersonMerge.objects.get()
+    assert first.json()["survivor"] == candidate.person_a_id == merge.survivor_id
+    assert IdentityDocument.objects.filter(person_id=candidate.person_a_id).count() == 2
+    # A second merge without the key is a new request, refused with the reason and changing nothing.
+    refused = client.post(f"{url}/merge/", body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["__all__"] and PersonMerge.objects.count() == 1
+    # Only a merge of this pair can be undone here.
+    assert client.post(f"{url}/unmerge/", {"merge": merge.pk + 99}, content_type="application/json").status_code == 404
+    undo = {"merge": merge.pk, "reason": "Two sisters after all"}
+    undone = client.post(f"{url}/unmerge/", undo, content_type="application/json", HTTP_IDEMPOTENCY_KEY="undo-1")
+    replay = client.post(f"{url}/unmerge/", undo, content_type="application/json", HTTP_IDEMPOTENCY_KEY="undo-1")
+    assert undone.status_code == replay.status_code == 200 and undone.json()["unmerged_at"]
+    assert IdentityDocument.objects.filter(person_id=candidate.person_a_id).count() == 1
+    assert Person.objects.get(pk=candidate.person_b_id).merged_into_id is None
+    assert client.post(f"{url}/unmerge/", undo, content_type="application/json").status_code == 400  # already undone
+    actions = list(AuditEvent.objects.filter(user_id=m.user.pk, action__in=["person.merge", "person.unmerge"]))
+    assert sorted(e.action for e in actions) == ["person.merge", "person.unmerge"]
 
 
 def test_queue_page_queries_do_not_grow_with_the_queue(client: Client) -> None:
