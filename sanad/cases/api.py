@@ -71,6 +71,31 @@ class ReportPersonSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=PersonRole.choices)
 
 
+class ReportEditSerializer(serializers.Serializer[Any]):
+    """A PATCH of the report's own fields: what is not sent keeps its current value."""
+
+    received_at = serializers.DateTimeField()
+    channel_code = serializers.CharField()
+    reporter_type_code = serializers.CharField()
+    reporter_name = serializers.CharField(allow_blank=True)
+    narrative = serializers.CharField(allow_blank=True)
+    urgent = serializers.BooleanField()
+
+    @staticmethod
+    def current(report: Report) -> dict[str, Any]:
+        return {
+            "received_at": report.received_at.isoformat(),
+            "channel_code": report.channel_code,
+            "reporter_type_code": report.reporter_type_code,
+            "reporter_name": str(report.reporter_name or ""),
+            "narrative": str(report.narrative or ""),
+            "urgent": report.urgent,
+        }
+
+    def to_edit(self) -> services.ReportEdit:
+        return services.ReportEdit(**self.validated_data)
+
+
 class ReportWriteSerializer(serializers.Serializer[Any]):
     received_at = serializers.DateTimeField()
     channel_code = serializers.CharField()
@@ -108,6 +133,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "reporter_name": str(report.reporter_name or ""),
         "narrative": str(report.narrative or ""),
         "urgent": report.urgent,
+        "version": report.row_version,
         "case": report.case_id,
         "persons": [{"person": p.person_id, "role": p.role} for p in report.persons.order_by("pk")],
         "incidents": [
@@ -231,17 +257,17 @@ def idempotent(request: Request, actor: Actor, handler: Callable[[], Response]) 
     return response
 
 
-def _if_match(request: Request) -> int | Response:
+def _if_match(request: Request, *, noun: str = "case") -> int | Response:
     raw = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
     if not raw:
         return Response(
-            {"If-Match": ["Send the case's ETag in If-Match to change it."]},
+            {"If-Match": [f"Send the {noun}'s ETag in If-Match to change it."]},
             status=status.HTTP_428_PRECONDITION_REQUIRED,
         )
     try:
         return int(raw)
     except ValueError:
-        return Response({"If-Match": ["Not a version of this case."]}, status=status.HTTP_412_PRECONDITION_FAILED)
+        return Response({"If-Match": [f"Not a version of this {noun}."]}, status=status.HTTP_412_PRECONDITION_FAILED)
 
 
 def _with_etag(response: Response, case: Case) -> Response:
@@ -249,10 +275,15 @@ def _with_etag(response: Response, case: Case) -> Response:
     return response
 
 
-def _stale(exc: services.StaleVersion) -> Response:
+def _report_etag(response: Response, report: Report) -> Response:
+    response["ETag"] = f'"{report.row_version}"'
+    return response
+
+
+def _stale(exc: services.StaleVersion, *, noun: str = "case") -> Response:
     return Response(
         {
-            "detail": "The case changed since you loaded it; reload it and apply your change again.",
+            "detail": f"The {noun} changed since you loaded it; reload it and apply your change again.",
             "code": "stale_version",
             "current_version": exc.current,
         },
@@ -280,7 +311,33 @@ class ReportViewSet(viewsets.ViewSet):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
-        return Response(report_data(selectors.report_get(actor=actor, pk=int(pk))))
+        report = selectors.report_get(actor=actor, pk=int(pk))
+        return _report_etag(Response(report_data(report)), report)
+
+    @extend_schema(request=ReportEditSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Correct the report's own fields; ``If-Match`` with its ETag (428 without, 412 when stale)."""
+        actor = actor_from_request(request)
+        report = selectors.report_get(actor=actor, pk=int(pk), action="report.edit")
+        expected = _if_match(request, noun="report")
+        if isinstance(expected, Response):
+            return expected
+
+        def handler() -> Response:
+            sent = request.data if isinstance(request.data, dict) else {}
+            serializer = ReportEditSerializer(data={**ReportEditSerializer.current(report), **sent})
+            serializer.is_valid(raise_exception=True)
+            try:
+                updated = services.report_update(
+                    actor=actor, report=report, data=serializer.to_edit(), expected_version=expected
+                )
+            except services.StaleVersion as exc:
+                return _stale(exc, noun="report")
+            except ValidationError as exc:
+                return field_errors(exc)
+            return _report_etag(Response(report_data(updated)), updated)
+
+        return idempotent(request, actor, handler)
 
     @extend_schema(request=ReportPersonSerializer, parameters=[IDEMPOTENCY])
     @action(detail=True, methods=["post"])

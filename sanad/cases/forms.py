@@ -7,12 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanad.accounts.models import User
-from sanad.cases.models import AppealStatus, PersonRole, PlanKind, Platform, RiskLevel
+from sanad.cases.models import AppealStatus, PersonRole, PlanKind, Platform, Report, RiskLevel
 from sanad.cases.risk import Instrument
-from sanad.cases.services import IncidentInput, ReportInput
+from sanad.cases.services import IncidentInput, ReportEdit, ReportInput
 from sanad.institutions.models import Governorate, Institution, Membership
 from sanad.taxonomy.models import CodeList, DefinitionVersion
 from sanad.taxonomy.selectors import codes_of
@@ -114,6 +115,50 @@ class ReportForm(IncidentForm):
             urgent=bool(d.get("urgent")),
             incidents=[self.incident_input()],
         )
+
+
+class ReportEditForm(forms.Form):
+    """Correcting the report's own fields; ``row_version`` is the version the editor loaded."""
+
+    received_at = ReportForm.base_fields["received_at"]
+    channel_code = forms.ChoiceField(label=_("Channel"))
+    reporter_type_code = forms.ChoiceField(label=_("Reporter"))
+    reporter_name = ReportForm.base_fields["reporter_name"]
+    urgent = ReportForm.base_fields["urgent"]
+    narrative = ReportForm.base_fields["narrative"]
+    row_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, version: DefinitionVersion | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel_code"].choices = code_choices(version, CodeList.INTAKE_CHANNEL)  # type: ignore[attr-defined]
+        self.fields["reporter_type_code"].choices = code_choices(version, CodeList.REPORTER_TYPE)  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, report: Report) -> dict[str, Any]:
+        return {
+            "received_at": timezone.localtime(report.received_at).strftime("%Y-%m-%dT%H:%M"),
+            "channel_code": report.channel_code,
+            "reporter_type_code": report.reporter_type_code,
+            "reporter_name": str(report.reporter_name or ""),
+            "urgent": report.urgent,
+            "narrative": str(report.narrative or ""),
+            "row_version": report.row_version,
+        }
+
+    def to_edit(self) -> ReportEdit:
+        d = self.cleaned_data
+        return ReportEdit(
+            received_at=d["received_at"],
+            channel_code=d["channel_code"],
+            reporter_type_code=d["reporter_type_code"],
+            reporter_name=d.get("reporter_name") or "",
+            narrative=d.get("narrative") or "",
+            urgent=bool(d.get("urgent")),
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
 
 
 class RoleForm(forms.Form):

@@ -48,6 +48,8 @@ class Report(ProtectedRecord):
     case = models.ForeignKey(
         "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("case")
     )
+    # Optimistic concurrency for edits of the report's own fields, as for cases.
+    row_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("report")

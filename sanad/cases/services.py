@@ -94,6 +94,18 @@ class ReportInput:
     incidents: list[IncidentInput] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ReportEdit:
+    """The report's own fields; persons and incidents are added on their own."""
+
+    received_at: dt.datetime
+    channel_code: str
+    reporter_type_code: str
+    reporter_name: str = ""
+    narrative: str = ""
+    urgent: bool = False
+
+
 def _user(actor: Actor) -> User:
     # Every write here is a person's act; require() has already refused an actor without a user.
     if actor.user is None:
@@ -231,6 +243,65 @@ def report_register(*, actor: Actor, data: ReportInput) -> Report:
                 params={"at": timezone.localtime(data.received_at).strftime("%Y-%m-%d %H:%M")},
             )
     return report
+
+
+def report_update(*, actor: Actor, report: Report, data: ReportEdit, expected_version: int | None) -> Report:
+    """Correct the report's own fields. A stale ``expected_version`` raises StaleVersion and changes
+    nothing; refused input raises ValidationError per field and changes nothing."""
+    require(actor, "report.edit", report)
+    version = report.definitions_version
+    country = report.country
+    errors: dict[str, list[str]] = {}
+    if data.received_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["received_at"] = [_("The time received is in the future.")]
+    if version is not None:
+        _code_error(errors, "channel_code", CodeList.INTAKE_CHANNEL, data.channel_code, version)
+        _code_error(errors, "reporter_type_code", CodeList.REPORTER_TYPE, data.reporter_type_code, version)
+    received_on = data.received_at.astimezone(zoneinfo.ZoneInfo(country.time_zone)).date()
+    for incident in report.incidents.all():
+        started = incident.occurred_on or incident.period_start
+        if started is not None and started > received_on:
+            errors["received_at"] = [_("An incident of this report happened after that time.")]
+            break
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), history_context(actor):
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if expected_version is not None and locked.row_version != expected_version:
+            raise StaleVersion(locked.row_version)
+        # Encrypted texts compare by their plain value; an empty text is stored as NULL.
+        current = {
+            "received_at": locked.received_at,
+            "channel_code": locked.channel_code,
+            "reporter_type_code": locked.reporter_type_code,
+            "reporter_name": str(locked.reporter_name or ""),
+            "narrative": str(locked.narrative or ""),
+            "urgent": locked.urgent,
+        }
+        wanted = {
+            "received_at": data.received_at,
+            "channel_code": data.channel_code,
+            "reporter_type_code": data.reporter_type_code,
+            "reporter_name": data.reporter_name,
+            "narrative": data.narrative,
+            "urgent": data.urgent,
+        }
+        changed = [name for name, value in wanted.items() if current[name] != value]
+        for name in changed:
+            value = wanted[name]
+            setattr(locked, name, (value or None) if name in ("reporter_name", "narrative") else value)
+        if changed:
+            locked.row_version += 1
+            locked.save(update_fields=[*changed, "row_version"])
+            # Field names only: the audit trail must not become a copy of the narrative.
+            audit_record(
+                actor=actor,
+                action="report.edit",
+                object_type="cases.report",
+                object_id=locked.pk,
+                details={"fields": sorted(changed)},
+            )
+    return locked
 
 
 def _create_incident(report: Report, data: IncidentInput, version: DefinitionVersion) -> Incident:

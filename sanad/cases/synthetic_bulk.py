@@ -248,7 +248,7 @@ DOCUMENT_COLUMNS = ("id", "person_id", "kind", "issuing_country", "number", "num
 REPORT_COLUMNS = (
     "id", "owner_unit_id", "confidentiality", "created_by_id", "created_at", "country_id", "received_at",
     "definitions_version_id", "channel_code", "reporter_type_code", "reporter_name", "narrative", "urgent",
-    "status", "case_id",
+    "status", "case_id", "row_version",
 )  # fmt: skip
 REPORT_PERSON_COLUMNS = ("id", "report_id", "person_id", "role", "added_at")
 INCIDENT_COLUMNS = (
@@ -645,7 +645,7 @@ class BulkGenerator:
                     report_id, staff.unit.pk, "normal", staff.intake, received, self.country.pk, received,
                     self.version.pk, f.choice(self.codes["channel"]), f.choice(self.codes["reporter"]), reporter_name,
                     self.seal(NARRATIVES[f.randrange(len(NARRATIVES))], context="cases.report.narrative"),
-                    f.random() < 0.1, status, case_id,
+                    f.random() < 0.1, status, case_id, 1,
                 ]
             )  # fmt: skip
             self._incident(chunk, report_id, staff, received, repeated=linked or f.random() < 0.6)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("appeals/", views.appeal_list, name="appeal-list"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal-detail"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
     path("reports/<int:pk>/person-search/", views.report_person_search, name="report-person-search"),
     path("reports/<int:pk>/persons/add/", views.report_add_person, name="report-add-person"),
     path("reports/<int:pk>/persons/register/", views.report_register_person, name="report-register-person"),

@@ -40,6 +40,7 @@ from sanad.cases.forms import (
     NoteForm,
     PlanActionForm,
     ReasonForm,
+    ReportEditForm,
     ReportForm,
     RoleForm,
     ServiceForm,
@@ -185,6 +186,38 @@ def _report_page(request: HttpRequest, actor: Actor, pk: int, **extra: Any) -> H
 @denied_as_403
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _report_page(request, actor_from_request(request), pk)
+
+
+@login_required
+@denied_as_403
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the report's own fields. A second editor on a stale version is told, keeps what they
+    typed, and sees the current values; saving again applies their text deliberately."""
+    actor = actor_from_request(request)
+    report = selectors.report_get(actor=actor, pk=pk, action="report.edit")
+    version = report.definitions_version
+    form = ReportEditForm(request.POST or None, initial=ReportEditForm.initial_for(report), version=version)
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request, "cases/report_edit.html", {"form": form, "report": report}, status=400 if form.errors else 200
+        )
+    try:
+        services.report_update(
+            actor=actor, report=report, data=form.to_edit(), expected_version=form.cleaned_data["row_version"]
+        )
+    except services.StaleVersion:
+        fresh = selectors.report_get(actor=actor, pk=pk, action="report.edit")
+        data = request.POST.copy()
+        data["row_version"] = str(fresh.row_version)
+        rebound = ReportEditForm(data, version=version)
+        rebound.is_valid()
+        context = {"form": rebound, "report": fresh, "conflict": True, "current": ReportEditForm.initial_for(fresh)}
+        return render(request, "cases/report_edit.html", context, status=409)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return render(request, "cases/report_edit.html", {"form": form, "report": report}, status=400)
+    messages.success(request, _("The report was corrected."))
+    return redirect("report-detail", pk=pk)
 
 
 @login_required
