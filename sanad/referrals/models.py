@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,16 @@ class Referral(models.Model):
     definitions_version = version_field(verbose_name=_("definitions version"))
     service_codes = ArrayField(models.CharField(max_length=60), default=list, verbose_name=_("services"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    # Computed by PostgreSQL on every write, bulk ones included: the inbox's order (most urgent first)
+    # can then be read from an index instead of sorting every open referral of the unit.
+    urgency_rank = models.GeneratedField(
+        expression=models.Case(
+            *(models.When(urgency=u, then=models.Value(rank)) for u, rank in URGENCY_ORDER.items()),
+            default=models.Value(len(URGENCY_ORDER)),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     reason = EncryptedTextField(_("reason for the referral"), purpose="referrals.referral.reason")
     shared_fields = ArrayField(
         models.CharField(max_length=20, choices=SharedField.choices), default=list, verbose_name=_("what is shared")
@@ -199,6 +210,17 @@ class Referral(models.Model):
     acknowledge_due = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     first_contact_due = models.DateTimeField(_("first contact by"), null=True, blank=True)
     complete_due = models.DateTimeField(_("complete by"), null=True, blank=True)
+    # The earliest deadline not yet met (PostgreSQL keeps it on every write): a referral is overdue
+    # when it is open and this has passed, which an index can answer per unit.
+    next_due_at = models.GeneratedField(
+        expression=Least(
+            models.Case(models.When(acknowledged_at__isnull=True, then=models.F("acknowledge_due"))),
+            models.Case(models.When(first_contact_at__isnull=True, then=models.F("first_contact_due"))),
+            models.F("complete_due"),
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
     decline_reason_code = code_field(_("decline reason"))
     outcome_code = code_field(_("outcome"))
     closing_note = models.TextField(_("note"), blank=True)
@@ -220,6 +242,28 @@ class Referral(models.Model):
         ]
         indexes: ClassVar = [
             models.Index(fields=["to_unit", "status", "-sent_at"], name="referral_inbox"),
+            # The open referrals of a unit in inbox order (overdue ones are read apart, from the
+            # deadline indexes below).
+            models.Index(
+                fields=["to_unit", "urgency_rank", "sent_at", "id"],
+                condition=Q(status__in=["sent", "received", "accepted", "in_progress"]),
+                name="referral_inbox_open",
+            ),
+            models.Index(
+                fields=["from_unit", "urgency_rank", "sent_at", "id"],
+                condition=Q(status__in=["sent", "received", "accepted", "in_progress"]),
+                name="referral_outbox_open",
+            ),
+            models.Index(
+                fields=["to_unit", "next_due_at"],
+                condition=Q(status__in=["sent", "received", "accepted", "in_progress"]),
+                name="referral_inbox_due",
+            ),
+            models.Index(
+                fields=["from_unit", "next_due_at"],
+                condition=Q(status__in=["sent", "received", "accepted", "in_progress"]),
+                name="referral_outbox_due",
+            ),
             models.Index(fields=["from_unit", "status", "-sent_at"], name="referral_outbox"),
             # The deadline scan reads only open referrals past a due time.
             models.Index(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sanad.access.actor import Actor
@@ -22,26 +22,20 @@ from sanad.referrals.scope import ConsentedScope, consented_scope
 
 
 def overdue(now: dt.datetime) -> Q:
-    """Open and past a deadline not yet met (``now`` from Python: in a transaction, SQL now() is its start)."""
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(acknowledged_at__isnull=True, acknowledge_due__lt=now)
-        | Q(first_contact_at__isnull=True, first_contact_due__lt=now)
-        | Q(complete_due__lt=now)
-    )
+    """Open and past a deadline not yet met (``now`` from Python: in a transaction, SQL now() is its
+    start). ``next_due_at`` is the earliest unmet deadline, kept by PostgreSQL."""
+    return Q(status__in=OPEN_STATUSES, next_due_at__lt=now)
 
 
-def referral_list(*, actor: Actor, box: str = "incoming", state: str = "open") -> QuerySet[Referral]:
-    """The unit's incoming or outgoing referrals (``box``: incoming, outgoing, all), overdue ones
-    first, then by urgency and age."""
-    # Narrow rows, no joins: the database sorts every open referral of the unit to pick one page, so the
-    # units are fetched afterwards for that page only (prefetch), and the encrypted texts not at all.
-    qs = scope(
-        actor,
-        "referral.list",
-        Referral.objects.defer("reason", "legal_ground_reason", "closing_note").prefetch_related(
-            "from_unit__institution", "to_unit__institution"
-        ),
-    )
+def not_overdue(now: dt.datetime) -> Q:
+    """The complement of ``overdue(now)``, spelled out: a referral with no deadline at all is not
+    overdue (SQL's NOT over a NULL comparison would drop it)."""
+    return ~Q(status__in=OPEN_STATUSES) | Q(next_due_at__isnull=True) | Q(next_due_at__gte=now)
+
+
+def _referrals_in_box(*, actor: Actor, box: str, state: str) -> QuerySet[Referral]:
+    """The unit's referrals in ``box`` (incoming, outgoing, all) and ``state``, inside the policy."""
+    qs = scope(actor, "referral.list", Referral.objects.defer("reason", "legal_ground_reason", "closing_note"))
     if box == "incoming":
         qs = qs.filter(to_unit_id=actor.unit_id)
     elif box == "outgoing":
@@ -50,18 +44,26 @@ def referral_list(*, actor: Actor, box: str = "incoming", state: str = "open") -
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif state in ReferralStatus.values:
         qs = qs.filter(status=state)
-    urgency_rank = Case(
-        When(urgency="immediate", then=Value(0)),
-        When(urgency="urgent", then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
+    return qs
+
+
+# Within the overdue ones and within the rest: most urgent first, then oldest first.
+_INBOX_ORDER = ("urgency_rank", "sent_at", "pk")
+
+
+def referral_list(*, actor: Actor, box: str = "incoming", state: str = "open") -> QuerySet[Referral]:
+    """The unit's incoming or outgoing referrals (``box``: incoming, outgoing, all), overdue ones
+    first, then by urgency and age."""
+    return (
+        _referrals_in_box(actor=actor, box=box, state=state)
+        .prefetch_related("from_unit__institution", "to_unit__institution")
+        .annotate(
+            overdue=Case(
+                When(overdue(timezone.now()), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("-overdue", *_INBOX_ORDER)
     )
-    return qs.annotate(
-        overdue=Case(
-            When(overdue(timezone.now()), then=Value(True)), default=Value(False), output_field=BooleanField()
-        ),
-        urgency_rank=urgency_rank,
-    ).order_by("-overdue", "urgency_rank", "sent_at", "pk")
 
 
 @dataclass(frozen=True)
@@ -100,23 +102,30 @@ def is_overdue(referral: Referral, now: dt.datetime) -> bool:
 
 
 def referral_page(*, actor: Actor, box: str, state: str, number: int, size: int = 25) -> ReferralPage:
-    """One page of ``referral_list`` in two narrow steps: the ids of the page (the database sorts the
-    unit's referrals without reading their wide rows), then those rows by primary key, put back in
-    that order and marked overdue in Python (no second sort, no second compile of the ordering); no
-    total count, which would read them all again."""
-    ordered = referral_list(actor=actor, box=box, state=state)
+    """One page of ``referral_list`` (overdue first, then by urgency and age) without sorting every
+    referral of the unit: the overdue ones are few and come from the deadline indexes; the rest are
+    read in order from the open-inbox index, stopping at the page's end. Then the page's rows by
+    primary key, marked overdue in Python. No total count, which would read them all again."""
     number = max(1, number)
-    ids = list(ordered.values_list("pk", flat=True)[(number - 1) * size : number * size + 1])
-    wanted = ids[:size]
+    start, wanted = (number - 1) * size, size + 1  # one more than the page tells whether a next one exists
+    now = timezone.now()
+    in_box = _referrals_in_box(actor=actor, box=box, state=state)
+    late = in_box.filter(overdue(now)).order_by(*_INBOX_ORDER)
+    ids = list(late.values_list("pk", flat=True)[start : start + wanted])
+    if len(ids) < wanted:
+        # Where the on-time referrals start on this page depends on how many overdue ones came before.
+        skip = start - late.count() if not ids else 0
+        on_time = in_box.filter(not_overdue(now)).order_by(*_INBOX_ORDER)
+        ids += list(on_time.values_list("pk", flat=True)[skip : skip + wanted - len(ids)])
+    shown = ids[:size]
     by_id = (
         scope(actor, "referral.list", Referral.objects.defer("reason", "legal_ground_reason", "closing_note"))
         .select_related("from_unit__institution", "to_unit__institution")
-        .in_bulk(wanted)
-        if wanted
+        .in_bulk(shown)
+        if shown
         else {}
     )
-    now = timezone.now()
-    rows = [by_id[pk] for pk in wanted if pk in by_id]
+    rows = [by_id[pk] for pk in shown if pk in by_id]
     for row in rows:
         row.overdue = is_overdue(row, now)  # type: ignore[attr-defined]
     return ReferralPage(rows=rows, number=number, has_previous=number > 1, has_next=len(ids) > size)

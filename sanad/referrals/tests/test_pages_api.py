@@ -202,3 +202,28 @@ def test_overdue_in_python_agrees_with_the_query(worker: Actor, case: Case, rece
         in_sql = set(Referral.objects.filter(selectors.overdue(now)).values_list("pk", flat=True))
         in_python = {r.pk for r in Referral.objects.all() if selectors.is_overdue(r, now)}
         assert in_sql == in_python == overdue_ones
+        not_late = set(Referral.objects.filter(selectors.not_overdue(now)).values_list("pk", flat=True))
+        assert not_late == set(Referral.objects.values_list("pk", flat=True)) - overdue_ones
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 10])
+def test_pages_follow_the_list_order_across_the_overdue_boundary(
+    worker: Actor, case: Case, receiver_unit: Unit, receiver: Actor, size: int
+) -> None:
+    for urgency in ("routine", "urgent", "immediate", "routine", "urgent", "immediate", "routine"):
+        services.referral_send(actor=worker, case=case, data=referral_input(receiver_unit, urgency=urgency))
+    late = list(Referral.objects.order_by("pk"))[1::2]
+    for referral in late:
+        Referral.objects.filter(pk=referral.pk).update(acknowledge_due=referral.sent_at)
+    expected = list(selectors.referral_list(actor=receiver, box="incoming", state="open").values_list("pk", flat=True))
+    assert set(expected[: len(late)]) == {r.pk for r in late}
+    seen: list[int] = []
+    number = 1
+    while True:
+        page = selectors.referral_page(actor=receiver, box="incoming", state="open", number=number, size=size)
+        seen += [r.pk for r in page.rows]
+        assert all(r.overdue == (r.pk in {x.pk for x in late}) for r in page.rows)  # type: ignore[attr-defined]
+        if not page.has_next:
+            break
+        number += 1
+    assert seen == expected
