@@ -47,6 +47,27 @@ def _referrals_in_box(*, actor: Actor, box: str, state: str) -> QuerySet[Referra
     return qs
 
 
+# What an inbox row shows and what marking it overdue reads: nothing else is loaded for a page.
+_INBOX_ROW = (
+    "kind",
+    "status",
+    "urgency",
+    "sent_at",
+    "acknowledged_at",
+    "acknowledge_due",
+    "first_contact_at",
+    "first_contact_due",
+    "complete_due",
+    "from_unit__name_ar",
+    "from_unit__name_en",
+    "from_unit__institution__name_ar",
+    "from_unit__institution__name_en",
+    "to_unit__name_ar",
+    "to_unit__name_en",
+    "to_unit__institution__name_ar",
+    "to_unit__institution__name_en",
+)
+
 # Within the overdue ones and within the rest: most urgent first, then oldest first.
 _INBOX_ORDER = ("urgency_rank", "sent_at", "pk")
 
@@ -119,7 +140,7 @@ def referral_page(*, actor: Actor, box: str, state: str, number: int, size: int 
         ids += list(on_time.values_list("pk", flat=True)[skip : skip + wanted - len(ids)])
     shown = ids[:size]
     by_id = (
-        scope(actor, "referral.list", Referral.objects.defer("reason", "legal_ground_reason", "closing_note"))
+        scope(actor, "referral.list", Referral.objects.only(*_INBOX_ROW))
         .select_related("from_unit__institution", "to_unit__institution")
         .in_bulk(shown)
         if shown
