@@ -10,7 +10,17 @@ import os
 import statistics
 import sys
 
-from bench.harness import ROOT, Result, bench_database_url, load, manage, server, summarise, write_results
+from bench.harness import (
+    ROOT,
+    Result,
+    bench_database_url,
+    ensure_same_keys,
+    load,
+    manage,
+    server,
+    summarise,
+    write_results,
+)
 
 
 def prepare(url: str) -> tuple[str, int]:
@@ -54,6 +64,7 @@ def main() -> None:
     rounds = int(os.environ.get("BENCH_ROUNDS", "10"))
     concurrency = 4
     url = bench_database_url()
+    ensure_same_keys(url)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "bh")
     cookie, pk = prepare(url)

@@ -19,7 +19,7 @@ import time
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from bench.harness import ROOT, Result, bench_env, load, manage, server, summarise, write_results
+from bench.harness import ROOT, Result, bench_env, ensure_same_keys, load, manage, server, summarise, write_results
 
 DATABASE = os.environ.get("BENCH_CASES_DATABASE", "cases_bench")
 
@@ -175,6 +175,7 @@ def main() -> None:
     requests = int(os.environ.get("BENCH_REQUESTS", "200"))
     concurrency = 4
     url = bench_url()
+    ensure_same_keys(url)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "bh")
     generated_in = ensure_cases(url, cases)

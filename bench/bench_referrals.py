@@ -19,7 +19,7 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.harness import ROOT, Result, bench_env, load, manage, server, summarise, write_results
+from bench.harness import ROOT, Result, bench_env, ensure_same_keys, load, manage, server, summarise, write_results
 
 DATABASE = "referrals_bench"
 
@@ -67,6 +67,7 @@ def main() -> None:
     inbox = int(os.environ.get("BENCH_INBOX", "10000"))
     requests = int(os.environ.get("BENCH_REQUESTS", "300"))
     url = bench_url()
+    ensure_same_keys(url)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "ae")
     os.environ.update(bench_env(url))

@@ -16,7 +16,7 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.harness import ROOT, Result, bench_env, manage, write_results
+from bench.harness import ROOT, Result, bench_env, ensure_same_keys, manage, write_results
 
 
 def bench_url(database: str) -> str:
@@ -37,6 +37,7 @@ def main() -> None:
     queries = int(os.environ.get("BENCH_SEARCH_QUERIES", "400"))
     database = f"people_bench_{persons}"
     url = bench_url(database)
+    ensure_same_keys(url)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "bh")
     os.environ.update(bench_env(url))

@@ -6,7 +6,17 @@ import os
 import sys
 from typing import Any
 
-from bench.harness import ROOT, Result, bench_database_url, load, manage, server, summarise, write_results
+from bench.harness import (
+    ROOT,
+    Result,
+    bench_database_url,
+    ensure_same_keys,
+    load,
+    manage,
+    server,
+    summarise,
+    write_results,
+)
 
 
 def session_cookie_and_queries(url: str, paths: list[str]) -> tuple[str, dict[str, int]]:
@@ -43,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     requests = int(os.environ.get("BENCH_REQUESTS", "400"))
     concurrency = 4
     url = bench_database_url()
+    ensure_same_keys(url)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "bh")
     paths = {

@@ -60,6 +60,32 @@ def _bench_keys() -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if line)
 
 
+def ensure_same_keys(url: str) -> None:
+    """Refuse a benchmark database filled under other encryption keys (another checkout's
+    var/bench/keys.env): its ciphertexts would not decrypt, and the benchmark would fail midway or
+    measure errors. The database remembers a fingerprint of the keys it was filled with."""
+    import hashlib
+
+    import psycopg
+
+    keys = _bench_keys()
+    fingerprint = hashlib.sha256(
+        (keys["SANAD_ENCRYPTION_KEYS"] + "|" + keys["SANAD_BLIND_INDEX_KEY"]).encode()
+    ).hexdigest()[:16]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS sanad_bench_keys (fingerprint text NOT NULL)")
+        row = conn.execute("SELECT fingerprint FROM sanad_bench_keys").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO sanad_bench_keys VALUES (%s)", [fingerprint])
+        elif row[0] != fingerprint:
+            database = urlsplit(url).path.lstrip("/")
+            sys.exit(
+                f"the benchmark database {database} was filled under other encryption keys than "
+                f"{ROOT / 'var' / 'bench' / 'keys.env'}; drop it (dropdb {database}) to rebuild it, "
+                "or restore the keys it was made with"
+            )
+
+
 def bench_env(url: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(_bench_keys())
