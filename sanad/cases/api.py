@@ -8,13 +8,10 @@ current version, never a silent overwrite.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -27,22 +24,19 @@ from sanad.access.policy import Denied
 from sanad.access.services import ReasonRequired, unseal
 from sanad.accounts.models import User
 from sanad.api.access import require_or_forbidden
+from sanad.api.writes import IDEMPOTENCY, IF_MATCH, field_errors, idempotent, if_match, stale, with_etag
 from sanad.cases import selectors, services
 from sanad.cases.models import (
     Appeal,
     AppealStatus,
     Case,
     CaseStatus,
-    IdempotentResponse,
     PersonRole,
     PlanKind,
     Platform,
     Report,
     RiskLevel,
 )
-
-IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER, required=False)
-IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)
 
 
 class IncidentSerializer(serializers.Serializer[Any]):
@@ -210,88 +204,6 @@ def case_data(case: Case, *, full: bool = True) -> dict[str, Any]:
     return data
 
 
-def field_errors(exc: ValidationError) -> Response:
-    """400 with machine-readable field errors: {field: [messages]}; ``__all__`` for the whole record."""
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
-
-
-def idempotent(request: Request, actor: Actor, handler: Callable[[], Response]) -> Response:
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if not key:
-        return handler()
-    if len(key) > 200 or actor.user is None:
-        return Response({"Idempotency-Key": ["too long"]}, status=status.HTTP_400_BAD_REQUEST)
-    endpoint = f"{request.method} {request.path}"
-    body_hash = hashlib.sha256(json.dumps(request.data, sort_keys=True, default=str).encode()).hexdigest()
-
-    def replay(first: IdempotentResponse) -> Response:
-        if first.endpoint != endpoint or first.body_hash != body_hash:
-            return Response(
-                {"Idempotency-Key": ["This key was used for a different request; use a new key."]},
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )
-        response = Response(first.body, status=first.status_code)
-        response["Idempotent-Replayed"] = "true"
-        return response
-
-    first = IdempotentResponse.objects.filter(user=actor.user, key=key).first()
-    if first is not None:
-        return replay(first)
-    try:
-        with transaction.atomic():
-            response = handler()
-            # Only successes are remembered: a refused request may be corrected and sent again.
-            if 200 <= response.status_code < 300:
-                IdempotentResponse.objects.create(
-                    user=actor.user,
-                    key=key,
-                    endpoint=endpoint,
-                    body_hash=body_hash,
-                    status_code=response.status_code,
-                    body=response.data,
-                )
-    except IntegrityError:
-        # The same key raced in from another request and committed first: its write stands, ours is undone.
-        return replay(IdempotentResponse.objects.get(user=actor.user, key=key))
-    return response
-
-
-def _if_match(request: Request, *, noun: str = "case") -> int | Response:
-    raw = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
-    if not raw:
-        return Response(
-            {"If-Match": [f"Send the {noun}'s ETag in If-Match to change it."]},
-            status=status.HTTP_428_PRECONDITION_REQUIRED,
-        )
-    try:
-        return int(raw)
-    except ValueError:
-        return Response({"If-Match": [f"Not a version of this {noun}."]}, status=status.HTTP_412_PRECONDITION_FAILED)
-
-
-def _with_etag(response: Response, case: Case) -> Response:
-    response["ETag"] = f'"{case.row_version}"'
-    return response
-
-
-def _report_etag(response: Response, report: Report) -> Response:
-    response["ETag"] = f'"{report.row_version}"'
-    return response
-
-
-def _stale(exc: services.StaleVersion, *, noun: str = "case") -> Response:
-    return Response(
-        {
-            "detail": f"The {noun} changed since you loaded it; reload it and apply your change again.",
-            "code": "stale_version",
-            "current_version": exc.current,
-        },
-        status=status.HTTP_412_PRECONDITION_FAILED,
-        headers={"ETag": f'"{exc.current}"'},
-    )
-
-
 class ReportViewSet(viewsets.ViewSet):
     @extend_schema(request=ReportWriteSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
@@ -312,14 +224,14 @@ class ReportViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
         report = selectors.report_get(actor=actor, pk=int(pk))
-        return _report_etag(Response(report_data(report)), report)
+        return with_etag(Response(report_data(report)), report.row_version)
 
     @extend_schema(request=ReportEditSerializer, parameters=[IF_MATCH, IDEMPOTENCY])
     def partial_update(self, request: Request, pk: str) -> Response:
         """Correct the report's own fields; ``If-Match`` with its ETag (428 without, 412 when stale)."""
         actor = actor_from_request(request)
         report = selectors.report_get(actor=actor, pk=int(pk), action="report.edit")
-        expected = _if_match(request, noun="report")
+        expected = if_match(request, noun="report")
         if isinstance(expected, Response):
             return expected
 
@@ -332,10 +244,10 @@ class ReportViewSet(viewsets.ViewSet):
                     actor=actor, report=report, data=serializer.to_edit(), expected_version=expected
                 )
             except services.StaleVersion as exc:
-                return _stale(exc, noun="report")
+                return stale(exc.current, noun="report")
             except ValidationError as exc:
                 return field_errors(exc)
-            return _report_etag(Response(report_data(updated)), updated)
+            return with_etag(Response(report_data(updated)), updated.row_version)
 
         return idempotent(request, actor, handler)
 
@@ -404,7 +316,7 @@ class ReportViewSet(viewsets.ViewSet):
                 return field_errors(exc)
             except Denied:
                 raise PermissionDenied from None
-            return _with_etag(Response(case_data(case), status=status.HTTP_201_CREATED), case)
+            return with_etag(Response(case_data(case), status=status.HTTP_201_CREATED), case.row_version)
 
         return idempotent(request, actor, handler)
 
@@ -487,14 +399,14 @@ class CaseViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
         case = selectors.case_get(actor=actor, pk=int(pk))
-        return _with_etag(Response(case_data(case)), case)
+        return with_etag(Response(case_data(case)), case.row_version)
 
     def _change(
         self, request: Request, pk: str, serializer_class: type[serializers.Serializer[Any]], run: Callable[..., Any]
     ) -> Response:
         actor = actor_from_request(request)
         case = selectors.case_get(actor=actor, pk=int(pk))
-        expected = _if_match(request)
+        expected = if_match(request, noun="case")
         if isinstance(expected, Response):
             return expected
 
@@ -504,13 +416,13 @@ class CaseViewSet(viewsets.ViewSet):
             try:
                 run(actor, case, serializer.validated_data, expected)
             except services.StaleVersion as exc:
-                return _stale(exc)
+                return stale(exc.current, noun="case")
             except ValidationError as exc:
                 return field_errors(exc)
             except Denied:
                 raise PermissionDenied from None
             fresh = Case.objects.get(pk=case.pk)
-            return _with_etag(Response(case_data(fresh)), fresh)
+            return with_etag(Response(case_data(fresh)), fresh.row_version)
 
         return idempotent(request, actor, handler)
 
@@ -533,7 +445,7 @@ class CaseViewSet(viewsets.ViewSet):
             except Denied:
                 raise PermissionDenied from None
             fresh = Case.objects.get(pk=case.pk)
-            return _with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh)
+            return with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh.row_version)
 
         return idempotent(request, actor, handler)
 
@@ -639,7 +551,7 @@ class CaseViewSet(viewsets.ViewSet):
             except Denied:
                 raise PermissionDenied from None
             fresh = Case.objects.get(pk=case.pk)
-            return _with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh)
+            return with_etag(Response(case_data(fresh), status=status.HTTP_201_CREATED), fresh.row_version)
 
         return idempotent(request, actor, handler)
 

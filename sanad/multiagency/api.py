@@ -1,7 +1,7 @@
 """Multi-agency review through the API: the same services, selectors and policy as the pages.
 
 Writes accept ``Idempotency-Key``; changes to a meeting (agenda, outcomes, actions) and to an action
-need ``If-Match`` with its ETag (its version), as for cases (``sanad.cases.api``).
+need ``If-Match`` with its ETag (its version), as everywhere in the API (``sanad.api.writes``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied
 from sanad.api.access import require_or_forbidden
-from sanad.cases.api import IDEMPOTENCY, IF_MATCH, _if_match, field_errors, idempotent
+from sanad.api.writes import IDEMPOTENCY, IF_MATCH, field_errors, idempotent, if_match, stale, with_etag
 from sanad.multiagency import selectors, services
 from sanad.multiagency.models import AgreedAction, ItemOutcome, ReviewMeeting
 
@@ -86,23 +86,6 @@ def meeting_data(actor: Actor, meeting: ReviewMeeting) -> dict[str, Any]:
     }
 
 
-def _etag(response: Response, version: int) -> Response:
-    response["ETag"] = f'"{version}"'
-    return response
-
-
-def _stale(exc: services.StaleVersion) -> Response:
-    return Response(
-        {
-            "detail": "It changed since you loaded it; reload and apply your change again.",
-            "code": "stale_version",
-            "current_version": exc.current,
-        },
-        status=status.HTTP_412_PRECONDITION_FAILED,
-        headers={"ETag": f'"{exc.current}"'},
-    )
-
-
 class ReviewMeetingViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         actor = actor_from_request(request)
@@ -122,7 +105,7 @@ class ReviewMeetingViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
         meeting = selectors.meeting_get(actor=actor, pk=int(pk))
-        return _etag(Response(meeting_data(actor, meeting)), meeting.row_version)
+        return with_etag(Response(meeting_data(actor, meeting)), meeting.row_version)
 
     @extend_schema(request=ConveneSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
@@ -137,7 +120,9 @@ class ReviewMeetingViewSet(viewsets.ViewSet):
                 meeting = services.meeting_convene(actor=actor, held_on=d["held_on"], institution_ids=d["institutions"])
             except ValidationError as exc:
                 return field_errors(exc)
-            return _etag(Response(meeting_data(actor, meeting), status=status.HTTP_201_CREATED), meeting.row_version)
+            return with_etag(
+                Response(meeting_data(actor, meeting), status=status.HTTP_201_CREATED), meeting.row_version
+            )
 
         return idempotent(request, actor, handler)
 
@@ -147,7 +132,7 @@ class ReviewMeetingViewSet(viewsets.ViewSet):
         actor = actor_from_request(request)
         meeting = selectors.meeting_get(actor=actor, pk=int(pk))
         require_or_forbidden(actor, "marac.manage", meeting)
-        expected = _if_match(request)
+        expected = if_match(request, noun="meeting")
         if isinstance(expected, Response):
             return expected
 
@@ -157,13 +142,13 @@ class ReviewMeetingViewSet(viewsets.ViewSet):
             try:
                 run(actor, meeting, serializer.validated_data, expected)
             except services.StaleVersion as exc:
-                return _stale(exc)
+                return stale(exc.current, noun="meeting")
             except ValidationError as exc:
                 return field_errors(exc)
             except Denied:
                 raise PermissionDenied from None
             fresh = ReviewMeeting.objects.select_related("convening_unit").get(pk=meeting.pk)
-            return _etag(Response(meeting_data(actor, fresh), status=status.HTTP_201_CREATED), fresh.row_version)
+            return with_etag(Response(meeting_data(actor, fresh), status=status.HTTP_201_CREATED), fresh.row_version)
 
         return idempotent(request, actor, handler)
 
@@ -223,14 +208,14 @@ class AgreedActionViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
         a = selectors.action_get(actor=actor, pk=int(pk), action="marac.action_list")
-        return _etag(Response(action_data(a, readable=True)), a.row_version)
+        return with_etag(Response(action_data(a, readable=True)), a.row_version)
 
     @extend_schema(request=None, parameters=[IF_MATCH, IDEMPOTENCY])
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
         a = selectors.action_get(actor=actor, pk=int(pk))
-        expected = _if_match(request)
+        expected = if_match(request, noun="meeting")
         if isinstance(expected, Response):
             return expected
 
@@ -238,7 +223,7 @@ class AgreedActionViewSet(viewsets.ViewSet):
             try:
                 done = services.action_complete(actor=actor, action=a, expected_version=expected)
             except services.StaleVersion as exc:
-                return _stale(exc)
-            return _etag(Response(action_data(done, readable=True)), done.row_version)
+                return stale(exc.current, noun="meeting")
+            return with_etag(Response(action_data(done, readable=True)), done.row_version)
 
         return idempotent(request, actor, handler)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from sanad.access.actor import actor_from_request
 from sanad.access.policy import Denied, get_for
-from sanad.cases.api import idempotent
+from sanad.api.writes import idempotent
 from sanad.people import review
 from sanad.people.merge import MergeRefused, person_merge, person_unmerge
 from sanad.people.models import LinkCandidate, LinkStatus, PersonMerge

@@ -24,14 +24,12 @@ from rest_framework.views import APIView
 
 from sanad.access.actor import Actor, actor_from_request
 from sanad.api.access import require_or_forbidden
+from sanad.api.writes import IDEMPOTENCY, IF_MATCH, field_errors, idempotent, if_match, with_etag
 from sanad.cases import selectors as case_selectors
-from sanad.cases.api import IDEMPOTENCY, field_errors, idempotent
 from sanad.documents.views import pdf_response
 from sanad.referrals import selectors, services
 from sanad.referrals.form_pdf import export_referral_form
 from sanad.referrals.models import ConsentGiver, ConsentMethod, Referral, ReferralKind, SharedField, Urgency
-
-IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, required=True)
 
 
 class ConsentSerializer(serializers.Serializer[Any]):
@@ -149,23 +147,6 @@ def referral_data(referral: Referral, actor: Actor, *, full: bool = True) -> dic
     return data
 
 
-def _etag(response: Response, referral: Referral) -> Response:
-    response["ETag"] = f'"{referral.row_version}"'
-    return response
-
-
-def _if_match(request: Request) -> int | Response:
-    raw = (request.headers.get("If-Match") or "").strip().removeprefix("W/").strip('"')
-    if not raw:
-        return Response(
-            {"If-Match": ["Send the referral's ETag in If-Match to change it."]},
-            status=status.HTTP_428_PRECONDITION_REQUIRED,
-        )
-    if not raw.isdigit():
-        return Response({"If-Match": ["Not a version of this referral."]}, status=status.HTTP_412_PRECONDITION_FAILED)
-    return int(raw)
-
-
 class ReferralViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[
@@ -186,7 +167,7 @@ class ReferralViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         actor = actor_from_request(request)
         referral = selectors.referral_get(actor=actor, pk=int(pk))
-        return _etag(Response(referral_data(referral, actor)), referral)
+        return with_etag(Response(referral_data(referral, actor)), referral.row_version)
 
     @extend_schema(request=ReferralWriteSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
@@ -202,7 +183,9 @@ class ReferralViewSet(viewsets.ViewSet):
                 referral = services.referral_send(actor=actor, case=case, data=serializer.to_input())
             except ValidationError as exc:
                 return field_errors(exc)
-            return _etag(Response(referral_data(referral, actor), status=status.HTTP_201_CREATED), referral)
+            return with_etag(
+                Response(referral_data(referral, actor), status=status.HTTP_201_CREATED), referral.row_version
+            )
 
         return idempotent(request, actor, handler)
 
@@ -217,7 +200,7 @@ class ReferralViewSet(viewsets.ViewSet):
         actor = actor_from_request(request)
         referral = selectors.referral_get(actor=actor, pk=int(pk))
         require_or_forbidden(actor, action_name, referral)
-        expected = _if_match(request)
+        expected = if_match(request, noun="referral")
         if isinstance(expected, Response):
             return expected
 
@@ -238,7 +221,7 @@ class ReferralViewSet(viewsets.ViewSet):
                     headers={"ETag": f'"{exc.version}"'},
                 )
             fresh = Referral.objects.get(pk=referral.pk)
-            return _etag(Response(referral_data(fresh, actor)), fresh)
+            return with_etag(Response(referral_data(fresh, actor)), fresh.row_version)
 
         return idempotent(request, actor, handler)
 
