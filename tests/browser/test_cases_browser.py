@@ -158,3 +158,50 @@ def test_case_worker_to_closure_approved_by_supervisor(page: Any, login: Any) ->
     assert kinds == ["opened", *["status_changed"] * 4, "closure_requested", "closure_approved"]
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
     assert not refused, refused
+
+
+def test_correcting_a_report_in_arabic_refuses_a_future_time_then_tells_a_stale_editor(page: Any, login: Any) -> None:
+    unit = fpo()
+    officer = member(Role.INTAKE_OFFICER, unit=unit, username="maryam")
+    colleague = member(Role.INTAKE_OFFICER, unit=unit, username="noora")
+    actor = Actor(user=officer.user, membership=officer)
+    report = services.report_register(
+        actor=actor,
+        data=services.ReportInput(
+            received_at=timezone.now() - dt.timedelta(hours=1),
+            channel_code="walk_in_fpo",
+            reporter_type_code="survivor",
+            narrative="حضرت إلى المكتب",
+        ),
+    )
+    login("maryam")
+    page.goto(f"/cases/reports/{report.pk}/")
+    page.click("[data-testid=edit-report]")
+    page.fill("#id_narrative", "حضرت إلى المكتب برفقة أختها")
+    page.fill("#id_received_at", (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("[data-testid=save-report-edit]")
+    assert "المستقبل" in page.locator("[data-testid=error-received_at]").inner_text()
+    assert "برفقة أختها" in page.input_value("#id_narrative")
+
+    # Meanwhile a colleague corrects the same report: saving on the old version is refused, the
+    # officer's text stays in the form and the colleague's is shown beside it.
+    services.report_update(
+        actor=Actor(user=colleague.user, membership=colleague),
+        report=report,
+        data=services.ReportEdit(
+            received_at=report.received_at,
+            channel_code="walk_in_fpo",
+            reporter_type_code="survivor",
+            narrative="نص الزميلة",
+        ),
+        expected_version=1,
+    )
+    page.fill("#id_received_at", timezone.localtime(report.received_at).strftime("%Y-%m-%dT%H:%M"))
+    page.click("[data-testid=save-report-edit]")
+    assert page.locator("[data-testid=conflict]").is_visible()
+    assert "نص الزميلة" in page.locator("[data-testid=current-values]").inner_text()
+    assert "برفقة أختها" in page.input_value("#id_narrative")
+    page.click("[data-testid=save-report-edit]")
+    assert "برفقة أختها" in page.locator("[data-testid=narrative]").inner_text()
+    report.refresh_from_db()
+    assert report.row_version == 3
