@@ -15,6 +15,7 @@ from sanad.accounts.models import User
 from sanad.crypto.blind_index import blind_index
 from sanad.institutions.models import Unit
 from sanad.people.models import DocumentKind, IdentityDocument, Person, Sex
+from sanad.people.name_vocabulary import refresh_name_vocabulary
 from sanad.people.names import parse_name_chain
 from sanad.people.person_file import parse_dob
 from sanad.people.search_keys import name_key
@@ -150,4 +151,5 @@ def copy_rows(
         with cursor.cursor.copy(copy_sql(IdentityDocument)) as copy:
             for document_values in documents:
                 copy.write_row(document_values)
+        refresh_name_vocabulary()  # the replica role kept its triggers from firing
     return len(rows)
