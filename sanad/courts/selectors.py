@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from sanad.access.actor import Actor
-from sanad.access.policy import can, get_for, scope
+from sanad.access.policy import Denied, can, get_for, require, scope
 from sanad.audit.services import audit_record
 from sanad.cases.models import Case
 from sanad.courts.models import ComplianceReport, CourtOrder, OrderType
@@ -199,9 +200,10 @@ def compliance_report_get(*, actor: Actor, pk: int) -> ComplianceReport:
     """A report, reached through its order (within the reader's reach, 404 otherwise)."""
     report = ComplianceReport.objects.filter(pk=pk).only("pk", "order_id").first()
     order = order_get(actor=actor, pk=report.order_id if report else 0, audit=False)
-    from sanad.access.policy import require
-
-    require(actor, "court.compliance.view", order)
+    try:
+        require(actor, "court.compliance.view", order)
+    except Denied:
+        raise Http404 from None
     full = ComplianceReport.objects.select_related("order").get(pk=pk)
     full.order = order
     return full

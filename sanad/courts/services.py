@@ -258,10 +258,12 @@ def _audit(actor: Actor, action: str, order: CourtOrder, **details: Any) -> None
     )
 
 
-def _tell(order: CourtOrder, kind: str, *, units: list[int | None], recipients: list[int | None] = (), **params: Any) -> None:  # type: ignore[assignment]
+def _tell(
+    order: CourtOrder, kind: str, *, units: list[int | None], recipients: list[int | None] | None = None, **params: Any
+) -> None:
     notify(
         units=[u for u in units if u is not None],
-        recipients=[r for r in recipients if r is not None],
+        recipients=[r for r in recipients or [] if r is not None],
         kind=kind,
         object_type="courts.courtorder",
         object_id=order.pk,
@@ -514,6 +516,7 @@ def session_record(
     reported_by: str = "",
     note: str = "",
     wellbeing: str = "",
+    expected_version: int | None = None,
 ) -> VisitSession:
     """The centre records one session of the schedule. Missed sessions since the last report reaching
     the threshold produce a compliance report to the court."""
@@ -551,7 +554,7 @@ def session_record(
         raise ValidationError(errors)
     assert session is not None  # noqa: S101 - validated above
     with transaction.atomic(), history_context(actor):
-        locked = _lock(order, None)
+        locked = _lock(order, expected_version)
         _advance_link(actor, locked)
         corrected = session.status != SessionStatus.SCHEDULED
         session.status = status
@@ -601,11 +604,15 @@ def _compliance_report(actor: Actor, order: CourtOrder, *, trigger: str) -> Comp
     return report
 
 
-def compliance_report_request(*, actor: Actor, order: CourtOrder) -> ComplianceReport:
+def compliance_report_request(
+    *, actor: Actor, order: CourtOrder, expected_version: int | None = None
+) -> ComplianceReport:
     """The centre sends the court a report now, whatever the count."""
     require(actor, "court.session.record", order)
     with transaction.atomic(), history_context(actor):
-        return _compliance_report(actor, _lock(order, None), trigger="requested")
+        locked = _lock(order, expected_version)
+        _save(locked, [])
+        return _compliance_report(actor, locked, trigger="requested")
 
 
 def order_refer_to_fund(
@@ -687,7 +694,13 @@ def fund_decide(
 
 
 def payment_record(
-    *, actor: Actor, order: CourtOrder, due_on: dt.date | None, paid_on: dt.date | None, amount: Decimal | None
+    *,
+    actor: Actor,
+    order: CourtOrder,
+    due_on: dt.date | None,
+    paid_on: dt.date | None,
+    amount: Decimal | None,
+    expected_version: int | None = None,
 ) -> Payment:
     """One payment of the fund to the beneficiaries, for one due date of the judgment. More than the
     judgment's amount is refused: a higher amount needs the court's variation first."""
@@ -727,7 +740,7 @@ def payment_record(
         raise ValidationError(errors)
     assert due_on is not None and paid_on is not None and amount is not None  # noqa: S101 - validated above
     with transaction.atomic(), history_context(actor):
-        locked = _lock(order, None)
+        locked = _lock(order, expected_version)
         payment = Payment.objects.create(
             order=locked, period=due_on, due_on=due_on, paid_on=paid_on, amount=amount, recorded_by=_user(actor)
         )
@@ -737,7 +750,14 @@ def payment_record(
     return payment
 
 
-def recovery_record(*, actor: Actor, order: CourtOrder, recovered_on: dt.date | None, amount: Decimal | None) -> Recovery:
+def recovery_record(
+    *,
+    actor: Actor,
+    order: CourtOrder,
+    recovered_on: dt.date | None,
+    amount: Decimal | None,
+    expected_version: int | None = None,
+) -> Recovery:
     require(actor, "court.fund.act", order)
     errors: dict[str, list[str]] = {}
     if order.fund_status not in (FundStatus.APPROVED, FundStatus.STOPPED):
@@ -750,7 +770,7 @@ def recovery_record(*, actor: Actor, order: CourtOrder, recovered_on: dt.date | 
         raise ValidationError(errors)
     assert recovered_on is not None and amount is not None  # noqa: S101 - validated above
     with transaction.atomic(), history_context(actor):
-        locked = _lock(order, None)
+        locked = _lock(order, expected_version)
         recovery = Recovery.objects.create(order=locked, recovered_on=recovered_on, amount=amount, recorded_by=_user(actor))
         _save(locked, [])
         _record(locked, actor, "recovery", recovery=recovery.pk)
@@ -778,7 +798,14 @@ def prosecution_units(country_id: int) -> list[int]:
     )
 
 
-def breach_report(*, actor: Actor, order: CourtOrder, occurred_at: dt.datetime | None, account: str) -> OrderBreach:
+def breach_report(
+    *,
+    actor: Actor,
+    order: CourtOrder,
+    occurred_at: dt.datetime | None,
+    account: str,
+    expected_version: int | None = None,
+) -> OrderBreach:
     """A breach of a protection order, reported against it: the court, the prosecution and the case
     owner (its unit and the assigned worker) are told in the same transaction."""
     require(actor, "court.breach.report", order)
@@ -801,7 +828,7 @@ def breach_report(*, actor: Actor, order: CourtOrder, occurred_at: dt.datetime |
     membership = actor.membership
     assert membership is not None  # noqa: S101 - the policy needs one
     with transaction.atomic(), history_context(actor):
-        locked = _lock(order, None)
+        locked = _lock(order, expected_version)
         breach = OrderBreach.objects.create(
             order=locked,
             occurred_at=occurred_at,
