@@ -114,7 +114,9 @@ register("court.case.list", roles={Role.COURT_CLERK}, scope=cases_before_court)
 register("court.order.create", roles={Role.COURT_CLERK}, check=_before_court)
 register("court.order.change", roles={Role.COURT_CLERK}, check=_court_of)
 register("court.session.record", roles={Role.SOCIAL_CENTRE_OFFICER}, check=_centre_of)
-register("court.compliance.view", roles={Role.COURT_CLERK, Role.SOCIAL_CENTRE_OFFICER, *_CASE_ROLES}, check=_visitation_seen)
+register(
+    "court.compliance.view", roles={Role.COURT_CLERK, Role.SOCIAL_CENTRE_OFFICER, *_CASE_ROLES}, check=_visitation_seen
+)
 register("court.fund.act", roles={Role.ALIMONY_OFFICER}, check=_fund_of)
 register(
     "court.breach.report",

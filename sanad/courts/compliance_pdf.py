@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from sanad.access.actor import Actor
 from sanad.access.policy import require
 from sanad.audit.services import audit_record
-from sanad.courts.models import ComplianceReport, SessionStatus
+from sanad.courts.models import ComplianceReport, Reporter, SessionStatus
 from sanad.courts.services import _weekday_name
 from sanad.documents.pdf import Block, Document, Heading, KeyValues, Paragraph, render
 
@@ -29,15 +29,17 @@ def build_compliance_report(report: ComplianceReport, *, language: str = "ar", f
                     (_("Court"), f"{order.court_unit.institution.name} · {order.court_unit.name}"),
                     (
                         _("Social centre"),
-                        f"{order.centre_unit.institution.name} · {order.centre_unit.name}" if order.centre_unit else "—",
+                        f"{order.centre_unit.institution.name} · {order.centre_unit.name}"
+                        if order.centre_unit
+                        else "—",
                     ),
                     (_("Child"), order.child.full_name if order.child else "—"),
                     (_("Custodial parent"), order.custodial_parent.full_name if order.custodial_parent else "—"),
                     (_("Visiting parent"), order.visiting_parent.full_name if order.visiting_parent else "—"),
                     (
                         _("Schedule"),
-                        f"{_weekday_name(order.weekday or 0)} "
-                        f"{order.session_start:%H:%M}–{order.session_end:%H:%M} · {order.get_session_frequency_display()}",
+                        f"{_weekday_name(order.weekday or 0)} {order.session_start:%H:%M}–{order.session_end:%H:%M}"
+                        f" · {order.get_session_frequency_display()}",
                     ),
                     (_("Supervised"), _("Yes") if order.supervised else _("No")),
                 ],
@@ -55,18 +57,16 @@ def build_compliance_report(report: ComplianceReport, *, language: str = "ar", f
             Heading(_("Session records")),
         ]
         reporters = {"": "—"}
-        from sanad.courts.models import Reporter
-
         reporters.update({k: str(v) for k, v in Reporter.choices})
         for session in order.sessions.filter(on__lte=report.up_to).order_by("on"):
             line = f"{session.on.isoformat()} · {labels[session.status]}"
             if session.reported_by:
                 line += f" · {_('reported by')}: {reporters[session.reported_by]}"
             if session.note:
-                line += f" · {session.note}"
+                line += " · " + str(session.note)
             blocks.append(Paragraph(line))
             if session.wellbeing:
-                blocks.append(Paragraph(f"{_('The child wellbeing')}: {session.wellbeing}"))
+                blocks.append(Paragraph(_("The child's wellbeing") + ": " + str(session.wellbeing)))
         return Document(
             title=_("Visitation compliance report CR-%(number)s") % {"number": report.pk},
             blocks=blocks,

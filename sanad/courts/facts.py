@@ -64,7 +64,12 @@ def sessions(*, country_id: int, start: dt.date, end: dt.date) -> list[dict[str,
         .annotate(due=Count("pk"), **counted)
         .order_by("month", "centre")
     )
-    return [{**r, "month": _month(r["month"]), "not_recorded": r.pop("scheduled")} for r in rows]
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        values: dict[str, Any] = dict(row)
+        values["not_recorded"] = values.pop(SessionStatus.SCHEDULED)
+        out.append({**values, "month": _month(values["month"])})
+    return out
 
 
 def payments(*, country_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

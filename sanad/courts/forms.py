@@ -27,7 +27,7 @@ WEEKDAYS = [
 ]
 
 _COMMON = ("reference", "issued_on", "starts_on", "ends_on")
-FIELDS_BY_TYPE = {
+FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {
     OrderType.PROTECTION: (*_COMMON, "protected_person", "restrained_person", "conditions", "distance_metres"),
     OrderType.VISITATION: (
         *_COMMON,
@@ -60,7 +60,7 @@ class OrderForm(ServiceErrorsMixin, forms.Form):
     child = forms.TypedChoiceField(label=_("Child"), coerce=int, required=False)
     custodial_parent = forms.TypedChoiceField(label=_("Custodial parent"), coerce=int, required=False)
     visiting_parent = forms.TypedChoiceField(label=_("Visiting parent"), coerce=int, required=False)
-    centre_unit = UnitChoiceField(label=_("Social centre"), queryset=None, required=False)  # type: ignore[arg-type]
+    centre_unit = UnitChoiceField(label=_("Social centre"), queryset=None, required=False)
     supervised = forms.BooleanField(label=_("Supervised visits"), required=False)
     handover = forms.CharField(
         label=_("Handover arrangements"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -70,7 +70,11 @@ class OrderForm(ServiceErrorsMixin, forms.Form):
     session_end = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs=TIME), required=False)
     session_frequency = forms.ChoiceField(
         label=_("How often"),
-        choices=[("", "—"), (Frequency.WEEKLY, Frequency.WEEKLY.label), (Frequency.FORTNIGHTLY, Frequency.FORTNIGHTLY.label)],
+        choices=[
+            ("", "—"),
+            (Frequency.WEEKLY, Frequency.WEEKLY.label),
+            (Frequency.FORTNIGHTLY, Frequency.FORTNIGHTLY.label),
+        ],
         required=False,
     )
     obligor = forms.TypedChoiceField(label=_("Who pays"), coerce=int, required=False)
@@ -144,11 +148,13 @@ class VaryForm(ServiceErrorsMixin, forms.Form):
 
 
 class RevokeForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(label=_("Why the order is revoked"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("Why the order is revoked"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ReferFundForm(ServiceErrorsMixin, forms.Form):
-    fund_unit = UnitChoiceField(label=_("Alimony fund"), queryset=None)  # type: ignore[arg-type]
+    fund_unit = UnitChoiceField(label=_("Alimony fund"), queryset=None)
     note = forms.CharField(label=_("Note to the fund"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, funds: Any, **kwargs: Any) -> None:
@@ -191,5 +197,7 @@ class RecoveryForm(ServiceErrorsMixin, forms.Form):
 
 
 class BreachForm(ServiceErrorsMixin, forms.Form):
-    occurred_at = forms.DateTimeField(label=_("When it happened"), widget=forms.DateTimeInput(attrs=DATETIME), required=False)
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"), widget=forms.DateTimeInput(attrs=DATETIME), required=False
+    )
     account = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

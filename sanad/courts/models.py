@@ -80,7 +80,10 @@ class CourtOrder(models.Model):
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     conditions = ArrayField(
-        models.CharField(max_length=20, choices=Condition.choices), default=list, blank=True, verbose_name=_("conditions")
+        models.CharField(max_length=20, choices=Condition.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("conditions"),
     )
     distance_metres = models.PositiveIntegerField(_("distance (metres)"), null=True, blank=True)
     # Custody and visitation ruling.
@@ -136,7 +139,9 @@ class CourtOrder(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["court_unit", "-issued_on"], name="order_by_court"),
             models.Index(fields=["centre_unit", "-issued_on"], name="order_by_centre"),
-            models.Index(fields=["ends_on"], condition=Q(status__in=["issued", "in_force", "varied"]), name="order_live_ends"),
+            models.Index(
+                fields=["ends_on"], condition=Q(status__in=["issued", "in_force", "varied"]), name="order_live_ends"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,15 @@ from django.db import IntegrityError, transaction
 
 from sanad.access.actor import Actor
 from sanad.audit.services import audit_record
-from sanad.courts.models import LIVE_STATUSES, CourtOrder, OrderEvent, OrderStatus, Reminder, SessionStatus, VisitSession
+from sanad.courts.models import (
+    LIVE_STATUSES,
+    CourtOrder,
+    OrderEvent,
+    OrderStatus,
+    Reminder,
+    SessionStatus,
+    VisitSession,
+)
 from sanad.institutions.models import Country
 from sanad.notices.models import NoticeKind
 from sanad.notices.services import notify

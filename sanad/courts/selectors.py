@@ -171,7 +171,9 @@ def order_view(*, actor: Actor, order: CourtOrder) -> dict[str, Any]:
                 }
                 for p in order.payments.all()
             ],
-            recoveries=[{"recovered_on": r.recovered_on.isoformat(), "amount": str(r.amount)} for r in order.recoveries.all()],
+            recoveries=[
+                {"recovered_on": r.recovered_on.isoformat(), "amount": str(r.amount)} for r in order.recoveries.all()
+            ],
         )
     data["may"] = {
         "change": can(actor, "court.order.change", order),

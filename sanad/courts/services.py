@@ -130,7 +130,7 @@ def _step(start: dt.date, frequency: str, k: int) -> dt.date:
 def payment_due_dates(order: CourtOrder, *, until: dt.date) -> list[dt.date]:
     """The judgment's due dates from its start to ``until`` (and its end)."""
     last = min(until, order.ends_on) if order.ends_on else until
-    dates = []
+    dates: list[dt.date] = []
     k = 0
     while (day := _step(order.starts_on, order.payment_frequency or Frequency.MONTHLY, k)) <= last:
         dates.append(day)
@@ -138,12 +138,10 @@ def payment_due_dates(order: CourtOrder, *, until: dt.date) -> list[dt.date]:
     return dates
 
 
-def session_dates(
-    *, starts_on: dt.date, ends_on: dt.date | None, weekday: int, frequency: str
-) -> list[dt.date]:
+def session_dates(*, starts_on: dt.date, ends_on: dt.date | None, weekday: int, frequency: str) -> list[dt.date]:
     first = starts_on + dt.timedelta(days=(weekday - starts_on.weekday()) % 7)
     last = ends_on or starts_on + dt.timedelta(weeks=OPEN_ENDED_WEEKS)
-    dates = []
+    dates: list[dt.date] = []
     k = 0
     while (day := _step(first, frequency, k)) <= last and len(dates) < MAX_SESSIONS:
         dates.append(day)
@@ -156,9 +154,7 @@ def _weekday_name(weekday: int) -> str:
     return str(names[weekday])
 
 
-def _validate_order(
-    errors: dict[str, list[str]], data: OrderInput, case: Case, country: Country
-) -> dict[str, Any]:
+def _validate_order(errors: dict[str, list[str]], data: OrderInput, case: Case, country: Country) -> dict[str, Any]:
     """Field errors into ``errors``; the resolved persons and units."""
     resolved: dict[str, Any] = {}
     if data.order_type not in OrderType.values:
@@ -173,8 +169,10 @@ def _validate_order(
     if data.starts_on is None:
         errors["starts_on"] = [_("Give the date the order takes effect.")]
     elif data.ends_on is not None and data.ends_on < data.starts_on:
-        errors["ends_on"] = [_("The order cannot end before it starts: its end (%(end)s) precedes its start (%(start)s).")
-                             % {"end": data.ends_on.isoformat(), "start": data.starts_on.isoformat()}]
+        errors["ends_on"] = [
+            _("The order cannot end before it starts: its end (%(end)s) precedes its start (%(start)s).")
+            % {"end": data.ends_on.isoformat(), "start": data.starts_on.isoformat()}
+        ]
     people = {p.pk: p for p in case_persons(case)}
 
     def person(name: str, pk: int | None, required: str) -> Person | None:
@@ -253,9 +251,7 @@ def _record(order: CourtOrder, actor: Actor, event: str, **params: Any) -> None:
 
 
 def _audit(actor: Actor, action: str, order: CourtOrder, **details: Any) -> None:
-    audit_record(
-        actor=actor, action=action, object_type="courts.courtorder", object_id=order.pk, details=details
-    )
+    audit_record(actor=actor, action=action, object_type="courts.courtorder", object_id=order.pk, details=details)
 
 
 def _tell(
@@ -280,7 +276,7 @@ def _schedule(order: CourtOrder, *, after: dt.date | None = None) -> int:
     )
     existing = set(order.sessions.values_list("on", flat=True))
     rows = [
-        VisitSession(order=order, on=day, starts_at=order.session_start, ends_at=order.session_end)
+        VisitSession(order=order, on=day, starts_at=order.session_start, ends_at=order.session_end)  # type: ignore[misc]
         for day in dates
         if day not in existing and (after is None or day > after)
     ]
@@ -419,8 +415,10 @@ def order_vary(
     if not note.strip():
         errors["note"] = [_("Say what the court decided.")]
     if ends_on is not None and ends_on < order.starts_on:
-        errors["ends_on"] = [_("The order cannot end before it starts: its end (%(end)s) precedes its start (%(start)s).")
-                             % {"end": ends_on.isoformat(), "start": order.starts_on.isoformat()}]
+        errors["ends_on"] = [
+            _("The order cannot end before it starts: its end (%(end)s) precedes its start (%(start)s).")
+            % {"end": ends_on.isoformat(), "start": order.starts_on.isoformat()}
+        ]
     if amount is not None and (order.order_type != OrderType.ALIMONY or amount < 0):
         errors["amount"] = [_("A new amount applies to an alimony judgment and cannot be negative.")]
     if amount is None and ends_on is None:
@@ -456,13 +454,16 @@ def order_vary(
             _schedule(locked)
         _record(locked, actor, "varied", variation=variation.pk)
         _audit(actor, "court.order.vary", locked, variation=variation.pk)
-        _tell(locked, NoticeKind.COURT_ORDER_CHANGED, units=[locked.case.owner_unit_id, _link_unit(locked)], event="varied")
+        _tell(
+            locked,
+            NoticeKind.COURT_ORDER_CHANGED,
+            units=[locked.case.owner_unit_id, _link_unit(locked)],
+            event="varied",
+        )
     return locked
 
 
-def order_revoke(
-    *, actor: Actor, order: CourtOrder, reason: str, expected_version: int | None = None
-) -> CourtOrder:
+def order_revoke(*, actor: Actor, order: CourtOrder, reason: str, expected_version: int | None = None) -> CourtOrder:
     require(actor, "court.order.change", order)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the order is revoked.")]})
@@ -482,7 +483,12 @@ def order_revoke(
         )
         _record(locked, actor, "revoked")
         _audit(actor, "court.order.revoke", locked, reason=reason.strip())
-        _tell(locked, NoticeKind.COURT_ORDER_CHANGED, units=[locked.case.owner_unit_id, _link_unit(locked)], event="revoked")
+        _tell(
+            locked,
+            NoticeKind.COURT_ORDER_CHANGED,
+            units=[locked.case.owner_unit_id, _link_unit(locked)],
+            event="revoked",
+        )
     return locked
 
 
@@ -535,16 +541,19 @@ def session_record(
                 "date": on.isoformat(),
                 "weekday": _weekday_name(order.weekday or 0),
                 "start": order.starts_on.isoformat(),
-                "end": (order.ends_on or order.sessions.order_by("-on").values_list("on", flat=True).first() or order.starts_on).isoformat(),
+                "end": (
+                    order.ends_on
+                    or order.sessions.order_by("-on").values_list("on", flat=True).first()
+                    or order.starts_on
+                ).isoformat(),
             }
         ]
     elif on > local_today(order.country) and status != SessionStatus.CANCELLED:
         errors["on"] = [_("This session has not taken place yet; only a cancellation can be recorded ahead.")]
     if status not in SessionStatus.values or status == SessionStatus.SCHEDULED:
         errors["status"] = [_("Say what happened at the session.")]
-    if status in MISSED and reported_by not in Reporter.values:
-        errors["reported_by"] = [_("Say who reported it.")]
-    elif reported_by and reported_by not in Reporter.values:
+    missing_reporter = status in MISSED and not reported_by
+    if missing_reporter or (reported_by and reported_by not in Reporter.values):
         errors["reported_by"] = [_("Say who reported it.")]
     if wellbeing.strip() and not order.supervised:
         errors["wellbeing"] = [_("Notes on the child's wellbeing are kept for supervised visits only.")]
@@ -565,7 +574,9 @@ def session_record(
         session.recorded_at = timezone.now()
         session.save()
         _save(locked, [])
-        _record(locked, actor, "session_corrected" if corrected else "session_recorded", session=session.pk, outcome=status)
+        _record(
+            locked, actor, "session_corrected" if corrected else "session_recorded", session=session.pk, outcome=status
+        )
         _audit(actor, "court.session.record", locked, session=session.pk, outcome=status)
         if status in MISSED:
             last = locked.compliance_reports.order_by("-generated_at").first()
@@ -579,7 +590,7 @@ def session_record(
 
 def _compliance_report(actor: Actor, order: CourtOrder, *, trigger: str) -> ComplianceReport:
     up_to = local_today(order.country)
-    counts = {s: 0 for s in SessionStatus.values}
+    counts = dict.fromkeys(SessionStatus.values, 0)
     for status in order.sessions.filter(on__lte=up_to).values_list("status", flat=True):
         counts[status] += 1
     report = ComplianceReport.objects.create(
@@ -771,7 +782,9 @@ def recovery_record(
     assert recovered_on is not None and amount is not None  # noqa: S101 - validated above
     with transaction.atomic(), history_context(actor):
         locked = _lock(order, expected_version)
-        recovery = Recovery.objects.create(order=locked, recovered_on=recovered_on, amount=amount, recorded_by=_user(actor))
+        recovery = Recovery.objects.create(
+            order=locked, recovered_on=recovered_on, amount=amount, recorded_by=_user(actor)
+        )
         _save(locked, [])
         _record(locked, actor, "recovery", recovery=recovery.pk)
         _audit(actor, "court.fund.recover", locked, recovery=recovery.pk)

@@ -43,7 +43,10 @@ def _units(actor: Actor, sector: str) -> QuerySet[Unit]:
     country = actor.membership.unit.institution.country_id if actor.membership else 0
     return (
         Unit.objects.filter(
-            is_active=True, institution__is_active=True, institution__country_id=country, institution__sector__code=sector
+            is_active=True,
+            institution__is_active=True,
+            institution__country_id=country,
+            institution__sector__code=sector,
         )
         .select_related("institution")
         .order_by("institution__name_ar", "name_ar")
@@ -119,7 +122,7 @@ def _labelled(events: Any) -> list[OrderEvent]:
     labels = _event_labels()
     rows = list(events)
     for e in rows:
-        e.label = labels.get(e.event, e.event)  # type: ignore[attr-defined]
+        e.label = labels.get(e.event, e.event)
     return rows
 
 
@@ -229,9 +232,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return _detail(request, actor, selectors.order_get(actor=actor, pk=pk, audit=False), status=409)
     if form is not None and form.errors:
-        return _detail(
-            request, actor, selectors.order_get(actor=actor, pk=pk, audit=False), status=400, **{name: form}
-        )
+        return _detail(request, actor, selectors.order_get(actor=actor, pk=pk, audit=False), status=400, **{name: form})
     messages.success(request, _("Done."))
     return redirect("court-order-detail", pk=pk)
 

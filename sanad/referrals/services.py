@@ -310,7 +310,12 @@ def referral_send_on_order(
             action="referral.send_on_order",
             object_type="referrals.referral",
             object_id=referral.pk,
-            details={"case": case.pk, "to_unit": to_unit.pk, "services": referral.service_codes, "legal_ground": ground.code},
+            details={
+                "case": case.pk,
+                "to_unit": to_unit.pk,
+                "services": referral.service_codes,
+                "legal_ground": ground.code,
+            },
         )
         notify(
             units=[to_unit.pk],

@@ -49,7 +49,11 @@ def muharraq_case(*courts: Unit) -> tuple[Case, dict[str, Person]]:
             channel_code="walk_in_fpo",
             reporter_type_code="survivor",
             narrative=NARRATIVE,
-            persons=[(persons["mother"].pk, "survivor"), (persons["father"].pk, "alleged_perpetrator"), (persons["child"].pk, "child")],
+            persons=[
+                (persons["mother"].pk, "survivor"),
+                (persons["father"].pk, "alleged_perpetrator"),
+                (persons["child"].pk, "child"),
+            ],
         ),
     )
     case = case_services.case_open(actor=actor, report=report)
@@ -65,7 +69,10 @@ def muharraq_case(*courts: Unit) -> tuple[Case, dict[str, Person]]:
                 service_codes=["legal_aid"],
                 shared_fields=["identity"],
                 consent=referral_services.ConsentInput(
-                    given_by="survivor", method="verbal", given_at=timezone.now() - dt.timedelta(minutes=5), fields=["identity"]
+                    given_by="survivor",
+                    method="verbal",
+                    given_at=timezone.now() - dt.timedelta(minutes=5),
+                    fields=["identity"],
                 ),
             ),
         )
@@ -79,7 +86,9 @@ def pdf_text(data: bytes) -> str:
         return subprocess.run(["pdftotext", f.name, "-"], check=True, capture_output=True, text=True).stdout  # noqa: S603, S607
 
 
-def test_sharia_court_ruling_centre_records_two_missed_sessions_court_receives_the_report(page: Any, login: Any) -> None:
+def test_sharia_court_ruling_centre_records_two_missed_sessions_court_receives_the_report(
+    page: Any, login: Any
+) -> None:
     load_country_pack("bh")
     sharia = Unit.objects.get(institution__code="sharia-court", code="registry")
     centre = Unit.objects.get(institution__code="social-centre-muharraq", code="visitation")

@@ -3,235 +3,598 @@
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.utils.timezone
-import sanad.crypto.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import sanad.crypto.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0009_report_row_version'),
-        ('institutions', '0004_national_coordinator_and_refer_without_consent'),
-        ('people', '0004_name_words_index'),
-        ('referrals', '0005_due_indexes'),
+        ("cases", "0009_report_row_version"),
+        ("institutions", "0004_national_coordinator_and_refer_without_consent"),
+        ("people", "0004_name_words_index"),
+        ("referrals", "0005_due_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourtOrder',
+            name="CourtOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_type', models.CharField(choices=[('protection', 'Protection order'), ('visitation', 'Custody and visitation ruling'), ('alimony', 'Alimony judgment')], max_length=12, verbose_name='type of order')),
-                ('reference', models.CharField(max_length=60, verbose_name='court reference')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('starts_on', models.DateField(verbose_name='in force from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('status', models.CharField(choices=[('issued', 'Issued'), ('in_force', 'In force'), ('varied', 'Varied'), ('expired', 'Expired'), ('revoked', 'Revoked')], default='issued', max_length=10, verbose_name='status')),
-                ('conditions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('no_contact', 'No contact in any form'), ('keep_distance', 'Keep a distance'), ('leave_home', 'Leave the family home'), ('no_weapons', 'Hand over and hold no weapons')], max_length=20), blank=True, default=list, size=None, verbose_name='conditions')),
-                ('distance_metres', models.PositiveIntegerField(blank=True, null=True, verbose_name='distance (metres)')),
-                ('supervised', models.BooleanField(default=False, verbose_name='supervised')),
-                ('handover', sanad.crypto.fields.EncryptedTextField(blank=True, null=True, purpose='courts.order.handover', verbose_name='handover arrangements')),
-                ('weekday', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='day of the week')),
-                ('session_start', models.TimeField(blank=True, null=True, verbose_name='from')),
-                ('session_end', models.TimeField(blank=True, null=True, verbose_name='to')),
-                ('session_frequency', models.CharField(blank=True, choices=[('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('monthly', 'Monthly')], max_length=12, verbose_name='how often')),
-                ('overlaps_with', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), blank=True, default=list, size=None)),
-                ('amount', models.DecimalField(blank=True, decimal_places=3, max_digits=10, null=True, verbose_name='amount per period')),
-                ('payment_frequency', models.CharField(blank=True, choices=[('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('monthly', 'Monthly')], max_length=12, verbose_name='paid')),
-                ('fund_status', models.CharField(blank=True, choices=[('', 'Not referred to the fund'), ('pending', "Awaiting the fund's decision"), ('approved', 'Approved: the fund pays'), ('rejected', 'Rejected by the fund'), ('stopped', 'Payments stopped')], default='', max_length=10, verbose_name='fund')),
-                ('fund_decided_at', models.DateTimeField(blank=True, null=True)),
-                ('fund_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('beneficiaries', models.ManyToManyField(blank=True, related_name='+', to='people.person')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='court_orders', to='cases.case')),
-                ('centre_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.unit', verbose_name='social centre')),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.country')),
-                ('court_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.unit', verbose_name='court')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('custodial_parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('link_referral', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='court_order', to='referrals.referral')),
-                ('obligor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('protected_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('restrained_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('visiting_parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "order_type",
+                    models.CharField(
+                        choices=[
+                            ("protection", "Protection order"),
+                            ("visitation", "Custody and visitation ruling"),
+                            ("alimony", "Alimony judgment"),
+                        ],
+                        max_length=12,
+                        verbose_name="type of order",
+                    ),
+                ),
+                ("reference", models.CharField(max_length=60, verbose_name="court reference")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("starts_on", models.DateField(verbose_name="in force from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("in_force", "In force"),
+                            ("varied", "Varied"),
+                            ("expired", "Expired"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="issued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "conditions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("no_contact", "No contact in any form"),
+                                ("keep_distance", "Keep a distance"),
+                                ("leave_home", "Leave the family home"),
+                                ("no_weapons", "Hand over and hold no weapons"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="conditions",
+                    ),
+                ),
+                (
+                    "distance_metres",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="distance (metres)"),
+                ),
+                ("supervised", models.BooleanField(default=False, verbose_name="supervised")),
+                (
+                    "handover",
+                    sanad.crypto.fields.EncryptedTextField(
+                        blank=True, null=True, purpose="courts.order.handover", verbose_name="handover arrangements"
+                    ),
+                ),
+                ("weekday", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="day of the week")),
+                ("session_start", models.TimeField(blank=True, null=True, verbose_name="from")),
+                ("session_end", models.TimeField(blank=True, null=True, verbose_name="to")),
+                (
+                    "session_frequency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("weekly", "Weekly"), ("fortnightly", "Every two weeks"), ("monthly", "Monthly")],
+                        max_length=12,
+                        verbose_name="how often",
+                    ),
+                ),
+                (
+                    "overlaps_with",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.IntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=10, null=True, verbose_name="amount per period"
+                    ),
+                ),
+                (
+                    "payment_frequency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("weekly", "Weekly"), ("fortnightly", "Every two weeks"), ("monthly", "Monthly")],
+                        max_length=12,
+                        verbose_name="paid",
+                    ),
+                ),
+                (
+                    "fund_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not referred to the fund"),
+                            ("pending", "Awaiting the fund's decision"),
+                            ("approved", "Approved: the fund pays"),
+                            ("rejected", "Rejected by the fund"),
+                            ("stopped", "Payments stopped"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="fund",
+                    ),
+                ),
+                ("fund_decided_at", models.DateTimeField(blank=True, null=True)),
+                ("fund_reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("beneficiaries", models.ManyToManyField(blank=True, related_name="+", to="people.person")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="court_orders", to="cases.case"
+                    ),
+                ),
+                (
+                    "centre_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.unit",
+                        verbose_name="social centre",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="institutions.country"
+                    ),
+                ),
+                (
+                    "court_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.unit",
+                        verbose_name="court",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "custodial_parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "link_referral",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="court_order",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "obligor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "protected_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "restrained_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "visiting_parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'court order',
-                'verbose_name_plural': 'court orders',
-                'ordering': ['-issued_on', '-pk'],
+                "verbose_name": "court order",
+                "verbose_name_plural": "court orders",
+                "ordering": ["-issued_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ComplianceReport',
+            name="ComplianceReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('trigger', models.CharField(max_length=12)),
-                ('up_to', models.DateField()),
-                ('scheduled', models.PositiveIntegerField()),
-                ('held', models.PositiveIntegerField()),
-                ('visitor_absent', models.PositiveIntegerField()),
-                ('child_not_brought', models.PositiveIntegerField()),
-                ('cancelled', models.PositiveIntegerField()),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='compliance_reports', to='courts.courtorder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("generated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("trigger", models.CharField(max_length=12)),
+                ("up_to", models.DateField()),
+                ("scheduled", models.PositiveIntegerField()),
+                ("held", models.PositiveIntegerField()),
+                ("visitor_absent", models.PositiveIntegerField()),
+                ("child_not_brought", models.PositiveIntegerField()),
+                ("cancelled", models.PositiveIntegerField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="compliance_reports",
+                        to="courts.courtorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-generated_at', '-pk'],
+                "ordering": ["-generated_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OrderBreach',
+            name="OrderBreach",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(verbose_name='when it happened')),
-                ('source', models.CharField(choices=[('police', 'The police'), ('case_worker', "The survivor's case worker"), ('social_centre', 'A social centre')], max_length=14, verbose_name='reported by')),
-                ('account', sanad.crypto.fields.EncryptedTextField(purpose='courts.breach.account', verbose_name='what happened')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='breaches', to='courts.courtorder')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reporter_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(verbose_name="when it happened")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("police", "The police"),
+                            ("case_worker", "The survivor's case worker"),
+                            ("social_centre", "A social centre"),
+                        ],
+                        max_length=14,
+                        verbose_name="reported by",
+                    ),
+                ),
+                (
+                    "account",
+                    sanad.crypto.fields.EncryptedTextField(
+                        purpose="courts.breach.account", verbose_name="what happened"
+                    ),
+                ),
+                ("reported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="breaches", to="courts.courtorder"
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reporter_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="institutions.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-pk'],
+                "ordering": ["-occurred_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('issued', 'Issued'), ('in_force', 'In force'), ('varied', 'Varied'), ('expired', 'Expired'), ('revoked', 'Revoked')], max_length=10)),
-                ('event', models.CharField(max_length=30)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='courts.courtorder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("in_force", "In force"),
+                            ("varied", "Varied"),
+                            ("expired", "Expired"),
+                            ("revoked", "Revoked"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("event", models.CharField(max_length=30)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="courts.courtorder"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(verbose_name='for the period starting')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=10, verbose_name='amount')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='courts.courtorder')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.DateField(verbose_name="for the period starting")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                ("amount", models.DecimalField(decimal_places=3, max_digits=10, verbose_name="amount")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="payments", to="courts.courtorder"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period', 'pk'],
+                "ordering": ["period", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Recovery',
+            name="Recovery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recovered_on', models.DateField(verbose_name='recovered on')),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=10, verbose_name='amount')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recoveries', to='courts.courtorder')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recovered_on", models.DateField(verbose_name="recovered on")),
+                ("amount", models.DecimalField(decimal_places=3, max_digits=10, verbose_name="amount")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="recoveries", to="courts.courtorder"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recovered_on', 'pk'],
+                "ordering": ["recovered_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Variation',
+            name="Variation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('varied_on', models.DateField(verbose_name='varied on')),
-                ('amount_before', models.DecimalField(decimal_places=3, max_digits=10, null=True)),
-                ('amount_after', models.DecimalField(decimal_places=3, max_digits=10, null=True)),
-                ('ends_on_before', models.DateField(null=True)),
-                ('ends_on_after', models.DateField(null=True)),
-                ('note', models.TextField(blank=True, verbose_name='what the court decided')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variations', to='courts.courtorder')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("varied_on", models.DateField(verbose_name="varied on")),
+                ("amount_before", models.DecimalField(decimal_places=3, max_digits=10, null=True)),
+                ("amount_after", models.DecimalField(decimal_places=3, max_digits=10, null=True)),
+                ("ends_on_before", models.DateField(null=True)),
+                ("ends_on_after", models.DateField(null=True)),
+                ("note", models.TextField(blank=True, verbose_name="what the court decided")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="variations", to="courts.courtorder"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['varied_on', 'pk'],
+                "ordering": ["varied_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VisitSession',
+            name="VisitSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date')),
-                ('starts_at', models.TimeField()),
-                ('ends_at', models.TimeField()),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('visitor_absent', 'The visiting parent did not come'), ('child_not_brought', 'The child was not brought'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20, verbose_name='outcome')),
-                ('reported_by', models.CharField(blank=True, choices=[('centre_staff', 'Centre staff'), ('custodial_parent', 'The custodial parent'), ('visiting_parent', 'The visiting parent')], max_length=20, verbose_name='reported by')),
-                ('note', sanad.crypto.fields.EncryptedTextField(blank=True, null=True, purpose='courts.session.note', verbose_name='what was reported')),
-                ('wellbeing', sanad.crypto.fields.EncryptedTextField(blank=True, null=True, purpose='courts.session.wellbeing', verbose_name="the child's wellbeing")),
-                ('recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='courts.courtorder')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on", models.DateField(verbose_name="date")),
+                ("starts_at", models.TimeField()),
+                ("ends_at", models.TimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("visitor_absent", "The visiting parent did not come"),
+                            ("child_not_brought", "The child was not brought"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("centre_staff", "Centre staff"),
+                            ("custodial_parent", "The custodial parent"),
+                            ("visiting_parent", "The visiting parent"),
+                        ],
+                        max_length=20,
+                        verbose_name="reported by",
+                    ),
+                ),
+                (
+                    "note",
+                    sanad.crypto.fields.EncryptedTextField(
+                        blank=True, null=True, purpose="courts.session.note", verbose_name="what was reported"
+                    ),
+                ),
+                (
+                    "wellbeing",
+                    sanad.crypto.fields.EncryptedTextField(
+                        blank=True, null=True, purpose="courts.session.wellbeing", verbose_name="the child's wellbeing"
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="courts.courtorder"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on', 'pk'],
+                "ordering": ["on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, unique=True)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='courts.courtorder')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courts.visitsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=60, unique=True)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="courts.courtorder"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="courts.visitsession",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='courtorder',
-            index=models.Index(fields=['court_unit', '-issued_on'], name='order_by_court'),
+            model_name="courtorder",
+            index=models.Index(fields=["court_unit", "-issued_on"], name="order_by_court"),
         ),
         migrations.AddIndex(
-            model_name='courtorder',
-            index=models.Index(fields=['centre_unit', '-issued_on'], name='order_by_centre'),
+            model_name="courtorder",
+            index=models.Index(fields=["centre_unit", "-issued_on"], name="order_by_centre"),
         ),
         migrations.AddIndex(
-            model_name='courtorder',
-            index=models.Index(condition=models.Q(('status__in', ['issued', 'in_force', 'varied'])), fields=['ends_on'], name='order_live_ends'),
+            model_name="courtorder",
+            index=models.Index(
+                condition=models.Q(("status__in", ["issued", "in_force", "varied"])),
+                fields=["ends_on"],
+                name="order_live_ends",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courtorder',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='order_ends_after_start'),
+            model_name="courtorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="order_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courtorder',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='order_amount_positive'),
+            model_name="courtorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__isnull", True), ("amount__gte", 0), _connector="OR"),
+                name="order_amount_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(fields=('order', 'period'), name='payment_once_per_period'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(fields=("order", "period"), name="payment_once_per_period"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="payment_amount_positive"),
         ),
         migrations.AddConstraint(
-            model_name='recovery',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='recovery_amount_positive'),
+            model_name="recovery",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="recovery_amount_positive"),
         ),
         migrations.AddIndex(
-            model_name='visitsession',
-            index=models.Index(condition=models.Q(('status', 'scheduled')), fields=['on'], name='session_scheduled_on'),
+            model_name="visitsession",
+            index=models.Index(condition=models.Q(("status", "scheduled")), fields=["on"], name="session_scheduled_on"),
         ),
         migrations.AddConstraint(
-            model_name='visitsession',
-            constraint=models.UniqueConstraint(fields=('order', 'on'), name='session_once_a_day'),
+            model_name="visitsession",
+            constraint=models.UniqueConstraint(fields=("order", "on"), name="session_once_a_day"),
         ),
     ]

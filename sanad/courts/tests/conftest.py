@@ -53,8 +53,8 @@ class World:
     prosecutor: Actor
 
 
-def _unit(country: Country, sector_code: str, code: str) -> Unit:
-    return UnitFactory(institution=InstitutionFactory(country=country, sector=sector(sector_code), code=code))
+def _unit(where: Country, sector_code: str, code: str) -> Unit:
+    return UnitFactory(institution=InstitutionFactory(country=where, sector=sector(sector_code), code=code))
 
 
 def refer_to_court(actor: Actor, case: Case, court: Unit) -> None:

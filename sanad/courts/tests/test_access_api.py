@@ -164,7 +164,9 @@ def test_api_every_action_versioned_idempotent_and_scoped(world: World) -> None:
     assert not CourtOrder.objects.exists()
     data = alimony_input(world)
     body.update(
-        issued_on=data.issued_on.isoformat(), starts_on=data.starts_on.isoformat(), ends_on=None  # type: ignore[union-attr]
+        issued_on=data.issued_on.isoformat(),
+        starts_on=data.starts_on.isoformat(),
+        ends_on=None,  # type: ignore[union-attr]
     )
     created = put(clerk, "/api/v1/court-orders/", body, **{"Idempotency-Key": "co-1"})
     assert created.status_code == 201 and created["ETag"] == '"1"', created.content
@@ -172,7 +174,9 @@ def test_api_every_action_versioned_idempotent_and_scoped(world: World) -> None:
     assert again["Idempotent-Replayed"] == "true" and CourtOrder.objects.count() == 1
     pk = created.json()["id"]
     assert put(clerk, f"/api/v1/court-orders/{pk}/refer-to-fund/", {"fund_unit": world.fund.pk}).status_code == 428
-    referred = put(clerk, f"/api/v1/court-orders/{pk}/refer-to-fund/", {"fund_unit": world.fund.pk}, **{"If-Match": '"1"'})
+    referred = put(
+        clerk, f"/api/v1/court-orders/{pk}/refer-to-fund/", {"fund_unit": world.fund.pk}, **{"If-Match": '"1"'}
+    )
     assert referred.status_code == 200 and referred.json()["fund_status"] == "pending"
     fund = signed_in(world.fund_officer)
     seen = fund.get(f"/api/v1/court-orders/{pk}/")

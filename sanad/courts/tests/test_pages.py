@@ -68,7 +68,12 @@ def test_centre_records_missed_sessions_on_the_page_and_the_court_gets_the_repor
         order.refresh_from_db()
         response = client.post(
             f"/courts/{order.pk}/session/",
-            {"version": order.row_version, "on": session.on.isoformat(), "status": "child_not_brought", "reported_by": "visiting_parent"},
+            {
+                "version": order.row_version,
+                "on": session.on.isoformat(),
+                "status": "child_not_brought",
+                "reported_by": "visiting_parent",
+            },
         )
         assert response.status_code == 302
     assert order.sessions.filter(status=SessionStatus.CHILD_NOT_BROUGHT).count() == 2

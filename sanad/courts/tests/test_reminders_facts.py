@@ -9,8 +9,8 @@ from django.utils import timezone
 from sanad.courts import facts, services
 from sanad.courts.models import OrderStatus, Reminder
 from sanad.courts.reminders import run
-from sanad.courts.tests.conftest import NARRATIVE, World, approved_alimony, protection_input, today, visitation
 from sanad.courts.tasks import court_reminders
+from sanad.courts.tests.conftest import NARRATIVE, World, approved_alimony, protection_input, today, visitation
 from sanad.notices.models import Notice, NoticeKind
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,11 @@ def test_facts_are_aggregates_without_names_or_narratives(world: World) -> None:
     due = services.payment_due_dates(order, until=today())
     services.payment_record(actor=world.fund_officer, order=order, due_on=due[0], paid_on=due[0], amount=Decimal("150"))
     services.payment_record(
-        actor=world.fund_officer, order=order, due_on=due[1], paid_on=due[1] + dt.timedelta(days=6), amount=Decimal("150")
+        actor=world.fund_officer,
+        order=order,
+        due_on=due[1],
+        paid_on=due[1] + dt.timedelta(days=6),
+        amount=Decimal("150"),
     )
     protection = services.order_record(actor=world.clerk, case=world.case, data=protection_input(world))
     services.breach_report(

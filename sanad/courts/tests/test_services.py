@@ -147,7 +147,9 @@ def test_execution_court_refers_unpaid_judgment_fund_approves_and_pays_two_month
     assert order.fund_status == FundStatus.PENDING
     assert Notice.objects.filter(unit=world.fund, kind=NoticeKind.REFERRAL_RECEIVED).count() == 1
     # The fund sees payment details, never the violence narrative.
-    view = selectors.order_view(actor=world.fund_officer, order=selectors.order_get(actor=world.fund_officer, pk=order.pk))
+    view = selectors.order_view(
+        actor=world.fund_officer, order=selectors.order_get(actor=world.fund_officer, pk=order.pk)
+    )
     assert view["obligor"] == "جاسم العلوي" and view["amount"] == "150.000"
     assert sorted(view["beneficiaries"]) == ["سلمان العلوي", "مريم العلوي"]
     assert NARRATIVE not in str(view) and view["link"]["case_fields_shared"] == []
@@ -161,12 +163,20 @@ def test_execution_court_refers_unpaid_judgment_fund_approves_and_pays_two_month
     first, second = services.payment_due_dates(order, until=today())[:2]
     services.payment_record(actor=world.fund_officer, order=order, due_on=first, paid_on=first, amount=Decimal("150"))
     services.payment_record(
-        actor=world.fund_officer, order=order, due_on=second, paid_on=second + dt.timedelta(days=4), amount=Decimal("150")
+        actor=world.fund_officer,
+        order=order,
+        due_on=second,
+        paid_on=second + dt.timedelta(days=4),
+        amount=Decimal("150"),
     )
     assert [p.delay_days for p in Payment.objects.filter(order=order)] == [0, 4]
     with pytest.raises(ValidationError) as caught:
         services.payment_record(
-            actor=world.fund_officer, order=order, due_on=first + dt.timedelta(days=3), paid_on=today(), amount=Decimal("1")
+            actor=world.fund_officer,
+            order=order,
+            due_on=first + dt.timedelta(days=3),
+            paid_on=today(),
+            amount=Decimal("1"),
         )
     assert "no payment due on" in caught.value.message_dict["due_on"][0]
 
@@ -175,7 +185,9 @@ def test_a_payment_above_the_judgment_needs_a_recorded_variation(world: World) -
     order = approved_alimony(world)
     due = services.payment_due_dates(order, until=today())[0]
     with pytest.raises(ValidationError) as caught:
-        services.payment_record(actor=world.fund_officer, order=order, due_on=due, paid_on=today(), amount=Decimal("200"))
+        services.payment_record(
+            actor=world.fund_officer, order=order, due_on=due, paid_on=today(), amount=Decimal("200")
+        )
     assert "needs the court's variation" in caught.value.message_dict["amount"][0]
     assert not Payment.objects.exists()
     order = services.order_vary(
@@ -183,7 +195,9 @@ def test_a_payment_above_the_judgment_needs_a_recorded_variation(world: World) -
     )
     assert order.status == OrderStatus.VARIED
     services.payment_record(actor=world.fund_officer, order=order, due_on=due, paid_on=today(), amount=Decimal("200"))
-    order = services.order_vary(actor=world.exec_clerk, order=order, varied_on=today(), amount=Decimal("0"), note="إيقاف")
+    order = services.order_vary(
+        actor=world.exec_clerk, order=order, varied_on=today(), amount=Decimal("0"), note="إيقاف"
+    )
     assert order.fund_status == FundStatus.STOPPED
     with pytest.raises(ValidationError):
         services.payment_record(
@@ -212,7 +226,9 @@ def test_the_fund_rejects_with_a_reason_and_the_referral_is_declined(world: Worl
 def test_a_breach_reaches_the_court_the_prosecution_and_the_case_owner_at_once(world: World) -> None:
     order = services.order_record(actor=world.clerk, case=world.case, data=protection_input(world))
     with pytest.raises(ValidationError) as caught:
-        services.breach_report(actor=world.intake, order=order, occurred_at=timezone.now() - dt.timedelta(days=30), account="x")
+        services.breach_report(
+            actor=world.intake, order=order, occurred_at=timezone.now() - dt.timedelta(days=30), account="x"
+        )
     assert caught.value.message_dict["occurred_at"] == ["The order was not in force at that time."]
     breach = services.breach_report(
         actor=world.intake, order=order, occurred_at=timezone.now() - dt.timedelta(hours=2), account="اقترب من منزلها"
@@ -220,7 +236,9 @@ def test_a_breach_reaches_the_court_the_prosecution_and_the_case_owner_at_once(w
     assert breach.source == "police"
     told = set(Notice.objects.filter(kind=NoticeKind.COURT_ORDER_BREACH).values_list("unit_id", flat=True))
     assert told == {world.sharia.pk, world.prosecution.pk, world.fpo.pk}
-    assert "اقترب" not in str(Notice.objects.filter(kind=NoticeKind.COURT_ORDER_BREACH).values_list("params", flat=True))
+    assert "اقترب" not in str(
+        Notice.objects.filter(kind=NoticeKind.COURT_ORDER_BREACH).values_list("params", flat=True)
+    )
     # The prosecution sees the country's protection orders and the breach.
     seen = selectors.order_view(actor=world.prosecutor, order=selectors.order_get(actor=world.prosecutor, pk=order.pk))
     assert seen["breaches"][0]["account"] == "اقترب من منزلها"

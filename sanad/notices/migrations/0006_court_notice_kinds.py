@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0005_notice_kinds_of_referrals_and_multiagency'),
+        ("notices", "0005_notice_kinds_of_referrals_and_multiagency"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('record_opened.break_glass', 'A record was opened by break-glass'), ('record_opened.unseal', 'A sealed record was unsealed'), ('audit.broken', 'The audit trail is broken'), ('report.urgent', 'An urgent report needs an immediate response'), ('case.closure_requested', 'A case closure awaits approval'), ('marac.convened', 'A multi-agency review meeting was convened'), ('marac.action', 'A multi-agency action was given to you'), ('marac.action_overdue', 'A multi-agency action is overdue'), ('referral.received', 'A referral was sent to your unit'), ('referral.changed', 'A referral changed'), ('referral.without_consent', 'A referral was sent without consent'), ('referral.breach', 'A referral missed its response standard'), ('referral.escalated', 'A breach of a response standard was escalated'), ('court.order_breach', 'A protection order was breached'), ('court.order_changed', 'A court order changed'), ('court.compliance_report', 'A visitation compliance report was sent to the court'), ('court.order_expiring', 'A court order expires soon'), ('court.session_soon', 'A visitation session is coming')], max_length=40, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("record_opened.break_glass", "A record was opened by break-glass"),
+                    ("record_opened.unseal", "A sealed record was unsealed"),
+                    ("audit.broken", "The audit trail is broken"),
+                    ("report.urgent", "An urgent report needs an immediate response"),
+                    ("case.closure_requested", "A case closure awaits approval"),
+                    ("marac.convened", "A multi-agency review meeting was convened"),
+                    ("marac.action", "A multi-agency action was given to you"),
+                    ("marac.action_overdue", "A multi-agency action is overdue"),
+                    ("referral.received", "A referral was sent to your unit"),
+                    ("referral.changed", "A referral changed"),
+                    ("referral.without_consent", "A referral was sent without consent"),
+                    ("referral.breach", "A referral missed its response standard"),
+                    ("referral.escalated", "A breach of a response standard was escalated"),
+                    ("court.order_breach", "A protection order was breached"),
+                    ("court.order_changed", "A court order changed"),
+                    ("court.compliance_report", "A visitation compliance report was sent to the court"),
+                    ("court.order_expiring", "A court order expires soon"),
+                    ("court.session_soon", "A visitation session is coming"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
