@@ -106,14 +106,14 @@ _COURT_KINDS = {
 
 
 def _court_text(notice: Notice, p: dict[str, str]) -> str:
-    from sanad.courts.models import OrderType
+    from sanad.courts.models import OrderStatus, OrderType
 
     values = {
         "order": f"CO-{notice.object_id}",
         "type": dict(OrderType.choices).get(p.get("type", ""), p.get("type", "")),
         "number": p.get("number", ""),
         "date": p.get("date", ""),
-        "event": p.get("event", ""),
+        "event": dict(OrderStatus.choices).get(p.get("event", ""), p.get("event", "")),
         "missed": p.get("missed", ""),
     }
     if notice.kind == NoticeKind.COURT_ORDER_BREACH:
