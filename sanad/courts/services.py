@@ -369,6 +369,7 @@ def order_record(*, actor: Actor, case: Case, data: OrderInput) -> CourtOrder:
                 % {"order": f"CO-{order.pk}", "reference": order.reference},
                 service_codes=["supervised_visitation"],
                 ground_reason=_("A custody and visitation ruling of the court."),
+                complete_by=_end_of(order, order.sessions.order_by("-on").values_list("on", flat=True).first()),
             )
             order.link_referral = referral
             order.save(update_fields=["link_referral"])
@@ -376,6 +377,13 @@ def order_record(*, actor: Actor, case: Case, data: OrderInput) -> CourtOrder:
         _audit(actor, "court.order.create", order, **details)
         _tell(order, NoticeKind.COURT_ORDER_CHANGED, units=[case.owner_unit_id], event="issued")
     return order
+
+
+def _end_of(order: CourtOrder, day: dt.date | None) -> dt.datetime | None:
+    """The end of ``day`` in the order's country: when the link's work is due to be complete."""
+    if day is None:
+        return None
+    return dt.datetime.combine(day, dt.time.max, tzinfo=zoneinfo.ZoneInfo(order.country.time_zone))
 
 
 def _lock(order: CourtOrder, expected_version: int | None) -> CourtOrder:
@@ -481,6 +489,10 @@ def order_revoke(*, actor: Actor, order: CourtOrder, reason: str, expected_versi
         locked.sessions.filter(status=SessionStatus.SCHEDULED, on__gte=local_today(locked.country)).update(
             status=SessionStatus.CANCELLED
         )
+        link = locked.link_referral
+        if link is not None and link.is_open:
+            # Nothing more is owed under a revoked order: the link closes (the receiver is told).
+            referral_services.referral_withdraw(actor=actor, referral=link, reason=_("The court revoked the order."))
         _record(locked, actor, "revoked")
         _audit(actor, "court.order.revoke", locked, reason=reason.strip())
         _tell(
@@ -666,6 +678,8 @@ def order_refer_to_fund(
             + (f" {note.strip()}" if note.strip() else ""),
             service_codes=["alimony"],
             ground_reason=_("An unpaid alimony judgment referred by the execution court."),
+            complete_by=_end_of(locked, locked.ends_on),
+            ongoing=locked.ends_on is None,
         )
         locked.link_referral = referral
         locked.fund_status = FundStatus.PENDING

@@ -266,11 +266,15 @@ def referral_send_on_order(
     reason: str,
     service_codes: list[str],
     ground_reason: str,
+    complete_by: dt.datetime | None = None,
+    ongoing: bool = False,
 ) -> Referral:
     """The referral that carries a court order (``sanad.courts``) from the court to a social centre or
     the alimony fund. The court holds no case and needs no consent: it sends on the country's
     ``court_order`` legal ground and shares nothing of the case (the receiver reads the order, within
-    what its role needs). Deadlines, breaches and notices are those of every referral."""
+    what its role needs). Deadlines, breaches and notices are those of every referral, except that the
+    work lasts as long as the order: completion is due at its end (``complete_by``), or never for an
+    obligation without one (``ongoing``); acknowledgement and first contact keep the standard."""
     require(actor, "referral.send_on_order")
     membership = actor.membership
     if membership is None:
@@ -302,7 +306,9 @@ def referral_send_on_order(
             standard=standard,
             acknowledge_due=now + dt.timedelta(minutes=standard.acknowledge_minutes) if standard else None,
             first_contact_due=now + dt.timedelta(minutes=standard.first_contact_minutes) if standard else None,
-            complete_due=now + dt.timedelta(minutes=standard.complete_minutes) if standard else None,
+            complete_due=None
+            if ongoing
+            else complete_by or (now + dt.timedelta(minutes=standard.complete_minutes) if standard else None),
         )
         _record(referral, actor, "sent", kind=ReferralKind.SERVICE, urgency=urgency)
         audit_record(

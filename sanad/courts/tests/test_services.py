@@ -59,6 +59,8 @@ def test_a_visitation_ruling_becomes_sessions_at_the_centre_and_a_referral_shari
     assert link is not None and link.to_unit_id == world.centre.pk and link.from_unit_id == world.sharia.pk
     assert link.legal_ground is not None and link.legal_ground.code == "court_order"
     assert link.acknowledge_due is not None  # the social centres' response standard applies
+    # The work lasts as long as the ruling: completion is due after its last session, not in 60 days.
+    assert link.complete_due is not None and timezone.localtime(link.complete_due).date() == sessions[-1].on
     scope = consented_scope(link)
     assert scope.basis == "legal_ground" and scope.fields == frozenset()
     assert Notice.objects.filter(unit=world.centre, kind=NoticeKind.REFERRAL_RECEIVED).count() == 1
@@ -145,6 +147,9 @@ def test_execution_court_refers_unpaid_judgment_fund_approves_and_pays_two_month
     order = services.order_record(actor=world.exec_clerk, case=world.case, data=alimony_input(world))
     order = services.order_refer_to_fund(actor=world.exec_clerk, order=order, fund_unit_id=world.fund.pk)
     assert order.fund_status == FundStatus.PENDING
+    # An alimony obligation without an end is never "late to complete"; acknowledging keeps its standard.
+    assert order.link_referral is not None
+    assert order.link_referral.complete_due is None and order.link_referral.acknowledge_due is not None
     assert Notice.objects.filter(unit=world.fund, kind=NoticeKind.REFERRAL_RECEIVED).count() == 1
     # The fund sees payment details, never the violence narrative.
     view = selectors.order_view(
@@ -249,6 +254,9 @@ def test_revoking_stops_the_fund_and_calls_off_coming_sessions(world: World) -> 
     ruling = visitation(world)
     services.order_revoke(actor=world.clerk, order=ruling, reason="اتفاق الطرفين")
     assert not ruling.sessions.filter(on__gte=today(), status=SessionStatus.SCHEDULED).exists()
+    assert ruling.link_referral is not None
+    ruling.link_referral.refresh_from_db()
+    assert ruling.link_referral.status == ReferralStatus.WITHDRAWN
     order = approved_alimony(world)
     order = services.order_revoke(actor=world.exec_clerk, order=order, reason="إلغاء الحكم")
     assert order.status == OrderStatus.REVOKED and order.fund_status == FundStatus.STOPPED
