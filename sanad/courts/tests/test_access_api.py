@@ -222,7 +222,7 @@ def test_api_sessions_and_the_compliance_report_pdf(world: World) -> None:
         {"on": "2020-01-01", "status": "held"},
         **{"If-Match": version},
     )
-    assert wrong.status_code == 400 and "No session is scheduled" in wrong.json()["on"][0]
+    assert wrong.status_code == 400 and "لا توجد جلسة مجدولة" in wrong.json()["on"][0]
     for day in days:
         done = put(
             centre,

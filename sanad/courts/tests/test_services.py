@@ -74,8 +74,8 @@ def test_an_order_ending_before_it_starts_is_refused_with_the_reason_and_nothing
     with pytest.raises(ValidationError) as caught:
         services.order_record(actor=world.clerk, case=world.case, data=data)
     errors = caught.value.message_dict
-    assert "cannot end before it starts" in errors["ends_on"][0]
-    assert errors["child"] == ["Choose a person of this case."]
+    assert "لا يمكن أن ينتهي الأمر قبل أن يبدأ" in errors["ends_on"][0]
+    assert errors["child"] == ["اختر شخصاً من أشخاص هذه الحالة."]
     assert not CourtOrder.objects.exists() and not VisitSession.objects.exists()
 
 
@@ -97,7 +97,7 @@ def test_centre_records_sessions_outside_the_schedule_refused_two_missed_send_a_
         services.session_record(
             actor=world.centre_officer, order=order, on=first.on + dt.timedelta(days=1), status="held"
         )
-    assert "No session is scheduled on" in caught.value.message_dict["on"][0]
+    assert "لا توجد جلسة مجدولة في" in caught.value.message_dict["on"][0]
     services.session_record(
         actor=world.centre_officer, order=order, on=first.on, status="held", wellbeing="الطفل مرتاح ويلعب"
     )
@@ -183,7 +183,7 @@ def test_execution_court_refers_unpaid_judgment_fund_approves_and_pays_two_month
             paid_on=today(),
             amount=Decimal("1"),
         )
-    assert "no payment due on" in caught.value.message_dict["due_on"][0]
+    assert "لا يستحق بموجب الحكم أي دفع" in caught.value.message_dict["due_on"][0]
 
 
 def test_a_payment_above_the_judgment_needs_a_recorded_variation(world: World) -> None:
@@ -193,7 +193,7 @@ def test_a_payment_above_the_judgment_needs_a_recorded_variation(world: World) -
         services.payment_record(
             actor=world.fund_officer, order=order, due_on=due, paid_on=today(), amount=Decimal("200")
         )
-    assert "needs the court's variation" in caught.value.message_dict["amount"][0]
+    assert "تسجيل تعديل المحكمة" in caught.value.message_dict["amount"][0]
     assert not Payment.objects.exists()
     order = services.order_vary(
         actor=world.exec_clerk, order=order, varied_on=today(), amount=Decimal("200"), note="زيادة النفقة"
@@ -234,7 +234,7 @@ def test_a_breach_reaches_the_court_the_prosecution_and_the_case_owner_at_once(w
         services.breach_report(
             actor=world.intake, order=order, occurred_at=timezone.now() - dt.timedelta(days=30), account="x"
         )
-    assert caught.value.message_dict["occurred_at"] == ["The order was not in force at that time."]
+    assert caught.value.message_dict["occurred_at"] == ["لم يكن الأمر نافذاً في ذلك الوقت."]
     breach = services.breach_report(
         actor=world.intake, order=order, occurred_at=timezone.now() - dt.timedelta(hours=2), account="اقترب من منزلها"
     )
