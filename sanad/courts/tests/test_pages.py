@@ -85,7 +85,7 @@ def test_centre_records_missed_sessions_on_the_page_and_the_court_gets_the_repor
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
-def test_the_order_list_reads_a_fixed_number_of_queries(world: World) -> None:
+def test_the_order_list_reads_a_fixed_number_of_queries(world: World, django_assert_num_queries: Any) -> None:
     client = signed_in(world.exec_clerk)
     approved_alimony(world)
     client.get("/courts/")
@@ -97,6 +97,9 @@ def test_the_order_list_reads_a_fixed_number_of_queries(world: World) -> None:
         page = client.get("/courts/").content.decode()
     assert page.count('data-testid="order-row"') == 3
     assert len(three.captured_queries) == len(one.captured_queries)
+    # Pinned: the same whatever the number of orders (courts, cases and links come with the orders).
+    with django_assert_num_queries(8):
+        client.get("/courts/")
 
 
 def test_the_fund_page_shows_payment_details_only(world: World) -> None:
@@ -104,3 +107,38 @@ def test_the_fund_page_shows_payment_details_only(world: World) -> None:
     page = signed_in(world.fund_officer).get(f"/courts/{order.pk}/").content.decode()
     assert "جاسم العلوي" in page and "150.000" in page and 'data-testid="payment-form"' in page
     assert NARRATIVE not in page
+
+
+def test_api_breach_and_revocation_need_the_current_version(world: World) -> None:
+    from sanad.courts import services
+    from sanad.courts.tests.conftest import protection_input
+
+    order = services.order_record(actor=world.clerk, case=world.case, data=protection_input(world))
+    police = signed_in(world.intake)
+    url = f"/api/v1/court-orders/{order.pk}/breaches/"
+    body = {"occurred_at": (dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=1)).isoformat(), "account": "اقترب منها"}
+    assert police.post(url, body, content_type="application/json").status_code == 428
+    reported = police.post(url, body, content_type="application/json", headers={"If-Match": '"1"'})
+    assert reported.status_code == 201 and reported.json()["breaches"][0]["source"] == "police"
+    clerk = signed_in(world.clerk)
+    stale = clerk.post(
+        f"/api/v1/court-orders/{order.pk}/revoke/",
+        {"reason": "x"},
+        content_type="application/json",
+        headers={"If-Match": '"1"'},
+    )
+    assert stale.status_code == 412 and stale.json()["current_version"] == 2
+    revoked = clerk.post(
+        f"/api/v1/court-orders/{order.pk}/revoke/",
+        {"reason": "x"},
+        content_type="application/json",
+        headers={"If-Match": '"2"'},
+    )
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    # The fund may not report a breach (403 on an order it cannot even see: 404).
+    assert (
+        signed_in(world.fund_officer)
+        .post(url, body, content_type="application/json", headers={"If-Match": '"3"'})
+        .status_code
+        == 404
+    )
