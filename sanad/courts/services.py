@@ -460,6 +460,16 @@ def order_vary(
         if locked.order_type == OrderType.VISITATION and ends_on is not None:
             locked.sessions.filter(on__gt=ends_on, status=SessionStatus.SCHEDULED).delete()
             _schedule(locked)
+        link = locked.link_referral
+        if ends_on is not None and link is not None and link.is_open:
+            last = (
+                locked.sessions.order_by("-on").values_list("on", flat=True).first()
+                if locked.order_type == OrderType.VISITATION
+                else ends_on
+            )
+            referral_services.referral_reschedule_on_order(
+                actor=actor, referral=link, complete_by=_end_of(locked, last)
+            )
         _record(locked, actor, "varied", variation=variation.pk)
         _audit(actor, "court.order.vary", locked, variation=variation.pk)
         _tell(

@@ -88,3 +88,5 @@ register("standard.confirm", roles={Role.NATIONAL_ADMIN})
 # A court sends the referral that carries its order (a visitation ruling to a social centre, an
 # unpaid judgment to the alimony fund) on the country's court-order legal ground: it holds no case.
 register("referral.send_on_order", roles={Role.COURT_CLERK})
+# The court varies the order its link carries: the completion is due at the order's new end.
+register("referral.reschedule_on_order", roles={Role.COURT_CLERK}, check=_sender)

@@ -333,6 +333,26 @@ def referral_send_on_order(
     return referral
 
 
+def referral_reschedule_on_order(*, actor: Actor, referral: Referral, complete_by: dt.datetime | None) -> Referral:
+    """The court varied the order a link carries: its completion is due at the order's new end (None:
+    an obligation without end). Acknowledgement and first contact keep their deadlines."""
+
+    def apply(r: Referral) -> list[str]:
+        r.complete_due = complete_by
+        return ["complete_due"]
+
+    return _change(
+        actor=actor,
+        referral=referral,
+        action="referral.reschedule_on_order",
+        event="completion_due_changed",
+        allowed=OPEN_STATUSES,
+        expected_version=None,
+        apply=apply,
+        complete_due=complete_by.isoformat() if complete_by else None,
+    )
+
+
 def _record(referral: Referral, actor: Actor, event: str, **params: Any) -> None:
     """One history event, and one timeline entry on each side's case (no personal data: codes and ids)."""
     by = actor.user

@@ -40,6 +40,18 @@ def test_reminders_before_expiry_and_before_a_session_are_sent_exactly_once(worl
     assert run(now=timezone.now()).reminders == 1
 
 
+def test_a_variation_moves_the_link_completion_to_the_new_end(world: World) -> None:
+    ruling = visitation(world)
+    new_end = ruling.starts_on + dt.timedelta(weeks=20)
+    services.order_vary(actor=world.clerk, order=ruling, varied_on=today(), note="تمديد الرؤية", ends_on=new_end)
+    assert ruling.sessions.count() == 21
+    link = ruling.link_referral
+    assert link is not None
+    link.refresh_from_db()
+    assert link.complete_due is not None and timezone.localtime(link.complete_due).date() == new_end
+    assert link.events.filter(event="completion_due_changed").count() == 1
+
+
 def test_orders_take_effect_and_expire_on_their_dates(world: World) -> None:
     order = services.order_record(
         actor=world.clerk,
