@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from sanad.api import views
 from sanad.cases.api import AppealViewSet, CaseViewSet, ReportViewSet
+from sanad.courts.api import ComplianceReportPdfView, CourtOrderViewSet
 from sanad.documents.api import CaseSummaryPdfView
 from sanad.multiagency.api import AgreedActionViewSet, ReviewMeetingViewSet
 from sanad.notices.api import NoticeViewSet
@@ -27,6 +28,7 @@ router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("review-meetings", ReviewMeetingViewSet, basename="api-review-meeting")
 router.register("review-actions", AgreedActionViewSet, basename="api-review-action")
 router.register("referrals", ReferralViewSet, basename="api-referral")
+router.register("court-orders", CourtOrderViewSet, basename="api-court-order")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [
@@ -39,5 +41,6 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/summary.pdf", CaseSummaryPdfView.as_view(), name="api-case-summary-pdf"),
     path("referrals/<int:pk>/form.pdf", ReferralFormPdfView.as_view(), name="api-referral-form-pdf"),
+    path("compliance-reports/<int:pk>.pdf", ComplianceReportPdfView.as_view(), name="api-compliance-report-pdf"),
     path("", include(router.urls)),
 ]

@@ -80,4 +80,5 @@ def referral_event_label(event: str) -> str:
         "withdrawn": _("withdrawn by the sender"),
         "consent_withdrawn": _("consent withdrawn"),
         "receiver_case_linked": _("linked to the receiving unit's case"),
+        "completion_due_changed": _("the court varied the order: completion due at its new end"),
     }.get(event, event)

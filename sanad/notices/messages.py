@@ -31,6 +31,8 @@ def notice_text(notice: Notice) -> str:
         }
     if notice.kind in _REFERRAL_KINDS:
         return _referral_text(notice, p)
+    if notice.kind in _COURT_KINDS:
+        return _court_text(notice, p)
     if notice.kind == NoticeKind.CLOSURE_REQUESTED:
         return _("Closure of case %(number)s awaits your approval.") % {"number": p.get("number", "")}
     if notice.kind == NoticeKind.MARAC_CONVENED:
@@ -92,3 +94,34 @@ def _referral_text(notice: Notice, p: dict[str, str]) -> str:
     if notice.kind == NoticeKind.REFERRAL_BREACH:
         return _("Referral %(referral)s to %(unit)s: %(breach)s.") % values
     return _("Escalated: referral %(referral)s to %(unit)s: %(breach)s, and not put right.") % values
+
+
+_COURT_KINDS = {
+    NoticeKind.COURT_ORDER_BREACH,
+    NoticeKind.COURT_ORDER_CHANGED,
+    NoticeKind.COURT_COMPLIANCE_REPORT,
+    NoticeKind.COURT_ORDER_EXPIRING,
+    NoticeKind.COURT_SESSION_SOON,
+}
+
+
+def _court_text(notice: Notice, p: dict[str, str]) -> str:
+    from sanad.courts.models import OrderStatus, OrderType
+
+    values = {
+        "order": f"CO-{notice.object_id}",
+        "type": dict(OrderType.choices).get(p.get("type", ""), p.get("type", "")),
+        "number": p.get("number", ""),
+        "date": p.get("date", ""),
+        "event": dict(OrderStatus.choices).get(p.get("event", ""), p.get("event", "")),
+        "missed": p.get("missed", ""),
+    }
+    if notice.kind == NoticeKind.COURT_ORDER_BREACH:
+        return _("Breach of %(type)s %(order)s (case %(number)s) reported on %(date)s.") % values
+    if notice.kind == NoticeKind.COURT_ORDER_CHANGED:
+        return _("%(type)s %(order)s (case %(number)s) changed: %(event)s.") % values
+    if notice.kind == NoticeKind.COURT_COMPLIANCE_REPORT:
+        return _("Compliance report on %(order)s (case %(number)s): %(missed)s sessions missed.") % values
+    if notice.kind == NoticeKind.COURT_ORDER_EXPIRING:
+        return _("%(type)s %(order)s (case %(number)s) expires on %(date)s.") % values
+    return _("A visitation session of %(order)s is scheduled on %(date)s.") % values

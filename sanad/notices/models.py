@@ -29,6 +29,11 @@ class NoticeKind(models.TextChoices):
     REFERRAL_WITHOUT_CONSENT = "referral.without_consent", _("A referral was sent without consent")
     REFERRAL_BREACH = "referral.breach", _("A referral missed its response standard")
     REFERRAL_ESCALATED = "referral.escalated", _("A breach of a response standard was escalated")
+    COURT_ORDER_BREACH = "court.order_breach", _("A protection order was breached")
+    COURT_ORDER_CHANGED = "court.order_changed", _("A court order changed")
+    COURT_COMPLIANCE_REPORT = "court.compliance_report", _("A visitation compliance report was sent to the court")
+    COURT_ORDER_EXPIRING = "court.order_expiring", _("A court order expires soon")
+    COURT_SESSION_SOON = "court.session_soon", _("A visitation session is coming")
 
 
 class Notice(models.Model):

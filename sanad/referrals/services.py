@@ -257,6 +257,102 @@ def referral_send(*, actor: Actor, case: Case | None, data: ReferralInput) -> Re
     return referral
 
 
+def referral_send_on_order(
+    *,
+    actor: Actor,
+    case: Case,
+    to_unit: Unit,
+    urgency: str,
+    reason: str,
+    service_codes: list[str],
+    ground_reason: str,
+    complete_by: dt.datetime | None = None,
+    ongoing: bool = False,
+) -> Referral:
+    """The referral that carries a court order (``sanad.courts``) from the court to a social centre or
+    the alimony fund. The court holds no case and needs no consent: it sends on the country's
+    ``court_order`` legal ground and shares nothing of the case (the receiver reads the order, within
+    what its role needs). Deadlines, breaches and notices are those of every referral, except that the
+    work lasts as long as the order: completion is due at its end (``complete_by``), or never for an
+    obligation without one (``ongoing``); acknowledgement and first contact keep the standard."""
+    require(actor, "referral.send_on_order")
+    membership = actor.membership
+    if membership is None:
+        raise ValueError("no acting membership")
+    country = membership.unit.institution.country
+    ground = LegalGround.objects.filter(country=country, code="court_order").first()
+    if ground is None:
+        raise ValidationError(_("The country pack has no 'court_order' legal ground; a court cannot send links yet."))
+    if to_unit.pk == membership.unit_id:
+        raise ValidationError({"to_unit": [_("A referral goes to another unit.")]})
+    now = timezone.now()
+    standard = _standard(country.pk, to_unit, urgency)
+    with transaction.atomic(), history_context(actor):
+        referral = Referral.objects.create(
+            country=country,
+            kind=ReferralKind.SERVICE,
+            case=case,
+            from_unit=membership.unit,
+            to_unit=to_unit,
+            definitions_version=current_definitions(country),
+            service_codes=list(dict.fromkeys(service_codes)),
+            urgency=urgency,
+            reason=reason,
+            shared_fields=[],
+            legal_ground=ground,
+            legal_ground_reason=ground_reason,
+            sent_by=_user(actor),
+            sent_at=now,
+            standard=standard,
+            acknowledge_due=now + dt.timedelta(minutes=standard.acknowledge_minutes) if standard else None,
+            first_contact_due=now + dt.timedelta(minutes=standard.first_contact_minutes) if standard else None,
+            complete_due=None
+            if ongoing
+            else complete_by or (now + dt.timedelta(minutes=standard.complete_minutes) if standard else None),
+        )
+        _record(referral, actor, "sent", kind=ReferralKind.SERVICE, urgency=urgency)
+        audit_record(
+            actor=actor,
+            action="referral.send_on_order",
+            object_type="referrals.referral",
+            object_id=referral.pk,
+            details={
+                "case": case.pk,
+                "to_unit": to_unit.pk,
+                "services": referral.service_codes,
+                "legal_ground": ground.code,
+            },
+        )
+        notify(
+            units=[to_unit.pk],
+            kind=NoticeKind.REFERRAL_RECEIVED,
+            object_type="referrals.referral",
+            object_id=referral.pk,
+            params={"urgency": urgency, "kind": ReferralKind.SERVICE},
+        )
+    return referral
+
+
+def referral_reschedule_on_order(*, actor: Actor, referral: Referral, complete_by: dt.datetime | None) -> Referral:
+    """The court varied the order a link carries: its completion is due at the order's new end (None:
+    an obligation without end). Acknowledgement and first contact keep their deadlines."""
+
+    def apply(r: Referral) -> list[str]:
+        r.complete_due = complete_by
+        return ["complete_due"]
+
+    return _change(
+        actor=actor,
+        referral=referral,
+        action="referral.reschedule_on_order",
+        event="completion_due_changed",
+        allowed=OPEN_STATUSES,
+        expected_version=None,
+        apply=apply,
+        complete_due=complete_by.isoformat() if complete_by else None,
+    )
+
+
 def _record(referral: Referral, actor: Actor, event: str, **params: Any) -> None:
     """One history event, and one timeline entry on each side's case (no personal data: codes and ids)."""
     by = actor.user

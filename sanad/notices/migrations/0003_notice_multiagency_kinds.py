@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0002_case_notice_kinds'),
+        ("notices", "0002_case_notice_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('record_opened.break_glass', 'A record was opened by break-glass'), ('record_opened.unseal', 'A sealed record was unsealed'), ('audit.broken', 'The audit trail is broken'), ('report.urgent', 'An urgent report needs an immediate response'), ('case.closure_requested', 'A case closure awaits approval'), ('marac.convened', 'A multi-agency review meeting was convened'), ('marac.action', 'A multi-agency action was given to you'), ('marac.action_overdue', 'A multi-agency action is overdue')], max_length=40, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("record_opened.break_glass", "A record was opened by break-glass"),
+                    ("record_opened.unseal", "A sealed record was unsealed"),
+                    ("audit.broken", "The audit trail is broken"),
+                    ("report.urgent", "An urgent report needs an immediate response"),
+                    ("case.closure_requested", "A case closure awaits approval"),
+                    ("marac.convened", "A multi-agency review meeting was convened"),
+                    ("marac.action", "A multi-agency action was given to you"),
+                    ("marac.action_overdue", "A multi-agency action is overdue"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
