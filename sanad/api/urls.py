@@ -10,6 +10,7 @@ from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
 from sanad.referrals.api import ReferralFormPdfView, ReferralViewSet
+from sanad.strategy.api import ReportingRoundViewSet, StrategyViewSet, SubmissionViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -27,6 +28,9 @@ router.register("appeals", AppealViewSet, basename="api-appeal")
 router.register("review-meetings", ReviewMeetingViewSet, basename="api-review-meeting")
 router.register("review-actions", AgreedActionViewSet, basename="api-review-action")
 router.register("referrals", ReferralViewSet, basename="api-referral")
+router.register("strategies", StrategyViewSet, basename="api-strategy")
+router.register("strategy-rounds", ReportingRoundViewSet, basename="api-strategy-round")
+router.register("strategy-submissions", SubmissionViewSet, basename="api-strategy-submission")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [

@@ -29,6 +29,12 @@ class NoticeKind(models.TextChoices):
     REFERRAL_WITHOUT_CONSENT = "referral.without_consent", _("A referral was sent without consent")
     REFERRAL_BREACH = "referral.breach", _("A referral missed its response standard")
     REFERRAL_ESCALATED = "referral.escalated", _("A breach of a response standard was escalated")
+    STRATEGY_ROUND_OPENED = "strategy.round_opened", _("A strategy reporting round was opened")
+    STRATEGY_SUBMITTED = "strategy.submitted", _("An institution submitted its strategy progress form")
+    STRATEGY_RETURNED = "strategy.returned", _("Your strategy progress form was returned for corrections")
+    STRATEGY_APPROVED = "strategy.approved", _("Your strategy progress form was approved")
+    STRATEGY_REMINDER = "strategy.reminder", _("A strategy progress form is due soon")
+    STRATEGY_OVERDUE = "strategy.overdue", _("A strategy progress form is overdue")
 
 
 class Notice(models.Model):
