@@ -56,6 +56,11 @@ STANDARDS = NavItem(
     "referral-standards",
     _("Time to acknowledge, to first contact and to complete, per sector."),
 )
+STRATEGY = NavItem(
+    _("National strategy"),
+    "strategy-home",
+    _("Pillars, indicators and targets; reporting rounds, institutions' forms, progress and evaluation."),
+)
 API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -82,8 +87,9 @@ ROLE_ITEMS: dict[str, list[NavItem]] = {
     Role.CASE_WORKER: [CASES, REFERRALS, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.SUPERVISOR: [CASES, REFERRALS, APPEALS, MARAC, PEOPLE, RESPONSE_TIMES, DIRECTORY, DEFINITIONS],
     Role.EXAMINER: [CASES, REFERRALS, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
-    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.INSTITUTION_ADMIN: [ADMIN, STRATEGY, DIRECTORY, DEFINITIONS],
+    Role.NATIONAL_ADMIN: [ADMIN, STRATEGY, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.STATISTICIAN: [STRATEGY, DIRECTORY, DEFINITIONS],
     Role.NATIONAL_COORDINATOR: [REFERRALS, RESPONSE_TIMES, STANDARDS, DIRECTORY, DEFINITIONS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
     Role.DATA_STEWARD: [LINKAGE_REVIEW, DIRECTORY, DEFINITIONS],
