@@ -10,7 +10,7 @@ from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
 from sanad.referrals.api import ReferralFormPdfView, ReferralViewSet
-from sanad.strategy.api import ReportingRoundViewSet, StrategyViewSet, SubmissionViewSet
+from sanad.strategy.api import ReportingRoundViewSet, StrategyReportView, StrategyViewSet, SubmissionViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -43,5 +43,6 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/summary.pdf", CaseSummaryPdfView.as_view(), name="api-case-summary-pdf"),
     path("referrals/<int:pk>/form.pdf", ReferralFormPdfView.as_view(), name="api-referral-form-pdf"),
+    path("strategies/<int:pk>/report.<str:fmt>", StrategyReportView.as_view(), name="api-strategy-report"),
     path("", include(router.urls)),
 ]

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from sanad.access.actor import Actor, actor_from_request
 from sanad.access.policy import Denied, can
@@ -293,35 +294,6 @@ class StrategyViewSet(viewsets.ViewSet):
 
         return idempotent(request, actor, handler)
 
-    @extend_schema(parameters=[ROUND_PARAM], responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
-    @action(detail=True, methods=["get"], url_path="report.pdf")
-    def report_pdf(self, request: Request, pk: str) -> HttpResponse:
-        actor = actor_from_request(request)
-        strategy = selectors.strategy_get(actor=actor, pk=int(pk), action="strategy.report")
-        rnd = _round_of(strategy, request)
-        if rnd is None:
-            raise NotFound
-        data = report.build_pdf(actor=actor, strategy=strategy, rnd=rnd, language=get_language() or "ar")
-        return pdf_response(data, f"strategy-{strategy.pk}-round-{rnd.pk}.pdf")
-
-    @extend_schema(
-        parameters=[ROUND_PARAM],
-        responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
-                OpenApiTypes.BINARY
-            )
-        },
-    )
-    @action(detail=True, methods=["get"], url_path="report.xlsx")
-    def report_xlsx(self, request: Request, pk: str) -> HttpResponse:
-        actor = actor_from_request(request)
-        strategy = selectors.strategy_get(actor=actor, pk=int(pk), action="strategy.report")
-        rnd = _round_of(strategy, request)
-        if rnd is None:
-            raise NotFound
-        data = report.build_xlsx(actor=actor, strategy=strategy, rnd=rnd, language=get_language() or "ar")
-        return xlsx_response(data, f"strategy-{strategy.pk}-round-{rnd.pk}.xlsx")
-
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -332,6 +304,29 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class StrategyReportView(APIView):
+    """The evaluation report of a round (default: the latest) as Arabic PDF or XLSX, as the pages give it."""
+
+    @extend_schema(
+        parameters=[ROUND_PARAM],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY),
+        },
+    )
+    def get(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+        actor = actor_from_request(request)
+        strategy = selectors.strategy_get(actor=actor, pk=int(pk), action="strategy.report")
+        rnd = _round_of(strategy, request)
+        if rnd is None or fmt not in ("pdf", "xlsx"):
+            raise NotFound
+        name = f"strategy-{strategy.pk}-round-{rnd.pk}.{fmt}"
+        language = get_language() or "ar"
+        if fmt == "pdf":
+            return pdf_response(report.build_pdf(actor=actor, strategy=strategy, rnd=rnd, language=language), name)
+        return xlsx_response(report.build_xlsx(actor=actor, strategy=strategy, rnd=rnd, language=language), name)
 
 
 class ReportingRoundViewSet(viewsets.ViewSet):

@@ -29,13 +29,13 @@ def trend_svg(trend: Trend, *, label: str) -> SafeString:
     target = " ".join(f"{x:.1f},{y:.1f}" for x, y in target_pts)
     dots = format_html_join(
         "",
-        '<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="#1f6f5c"><title>{}: {}</title></circle>',
-        ((x, y, points[i][0].name, v) for i, (x, y), v in value_pts),
+        '<circle cx="{}" cy="{}" r="3" fill="#1f6f5c"><title>{}: {}</title></circle>',
+        ((f"{x:.1f}", f"{y:.1f}", points[i][0].name, v) for i, (x, y), v in value_pts),
     )
     labels = format_html_join(
         "",
-        '<text x="{:.1f}" y="{}" font-size="9" text-anchor="middle" fill="#555">{}</text>',
-        ((PAD + i * step, H - 6, r.name[:18]) for i, (r, _v, _t) in enumerate(points)),
+        '<text x="{}" y="{}" font-size="9" text-anchor="middle" fill="#555">{}</text>',
+        ((f"{PAD + i * step:.1f}", H - 6, r.name[:18]) for i, (r, _v, _t) in enumerate(points)),
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
