@@ -29,7 +29,7 @@ from sanad.testing.factories import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LESSON = "الربط الإلكتروني بين المكاتب والوزارة قلّص زمن الاستجابة"
+LESSON = "التنسيق بين المكاتب والوزارة خفض زمن الاستجابة"
 
 
 def referrals_to(receiving: Unit, fpo: Unit) -> None:
