@@ -345,6 +345,19 @@ class ReportingRoundViewSet(viewsets.ViewSet):
         ]
         return Response(data)
 
+    @extend_schema(request=None, parameters=[IDEMPOTENCY])
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        """Close a round: its forms can no longer be changed, and reminders stop."""
+        actor = actor_from_request(request)
+        rnd = selectors.round_get(actor=actor, pk=int(pk))
+        require_or_forbidden(actor, "strategy.manage", rnd.strategy)
+
+        def handler() -> Response:
+            return Response(round_data(services.round_close(actor=actor, rnd=rnd)))
+
+        return idempotent(request, actor, handler)
+
     @extend_schema(request=RoundSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
         """Open a round: each institution responsible for a reported indicator gets its form."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/report.pdf", views.report_pdf, name="strategy-report-pdf"),
     path("<int:pk>/report.xlsx", views.report_xlsx, name="strategy-report-xlsx"),
     path("rounds/<int:pk>/", views.round_detail, name="strategy-round"),
+    path("rounds/<int:pk>/close/", views.round_close, name="strategy-round-close"),
     path("forms/<int:pk>/", views.form_detail, name="strategy-submission"),
     path("forms/<int:pk>/save/", views.form_save, name="strategy-submission-save"),
     path("forms/<int:pk>/evidence/", views.form_evidence, name="strategy-evidence-add"),

@@ -27,7 +27,7 @@ from sanad.strategy import report, selectors, services
 from sanad.strategy.api import evidence_response, xlsx_response
 from sanad.strategy.charts import trend_svg
 from sanad.strategy.forms import DraftFromForm, EntriesForm, EvidenceForm, LessonForm, ReviewForm, RoundForm
-from sanad.strategy.models import ReportingRound, Strategy, StrategyStatus, Submission
+from sanad.strategy.models import ReportingRound, RoundStatus, Strategy, StrategyStatus, Submission
 
 
 def _put_errors(form: Form, exc: ValidationError) -> None:
@@ -162,8 +162,26 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "strategy/round.html",
-        {"round": rnd, "rows": rows, "overdue": sum(1 for _f, o in rows if o), "today": today},
+        {
+            "round": rnd,
+            "rows": rows,
+            "overdue": sum(1 for _f, o in rows if o),
+            "today": today,
+            "manages": can(actor, "strategy.manage", rnd.strategy) and rnd.status == RoundStatus.OPEN,
+        },
     )
+
+
+@login_required
+@require_POST
+@denied_as_403
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    rnd = selectors.round_get(actor=actor, pk=pk)
+    require(actor, "strategy.manage", rnd.strategy)
+    services.round_close(actor=actor, rnd=rnd)
+    messages.success(request, _("The round is closed; its forms can no longer be changed."))
+    return redirect("strategy-round", pk=pk)
 
 
 def _form_page(request: HttpRequest, actor: Actor, submission: Submission, **forms: Any) -> HttpResponse:

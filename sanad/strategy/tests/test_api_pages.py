@@ -241,3 +241,21 @@ def test_list_pages_queries_do_not_grow_with_the_rows(world: World) -> None:
     assert {url: _queries(council, url) for url in pages} == before
     assert _queries(council, "/api/v1/strategy-submissions/") == before_api
     assert before["/strategy/"] <= 20
+
+
+def test_closing_a_round_ends_filling_and_reminders(world: World) -> None:
+    rnd = open_round(world, period_end=dt.date(2026, 6, 30), due_on=dt.date(2026, 7, 31))
+    form = mosd_form(world, rnd)
+    assert client_for(world.mosd_admin).post(f"/api/v1/strategy-rounds/{rnd.pk}/close/").status_code == 403
+    council = client_for(world.council)
+    assert council.post(f"/strategy/rounds/{rnd.pk}/close/").status_code == 302
+    rnd.refresh_from_db()
+    assert rnd.status == "closed"
+    assert services.send_reminders(today=dt.date(2026, 8, 2)) == (0, 0)
+    refused = client_for(world.mosd_admin).patch(
+        f"/api/v1/strategy-submissions/{form.pk}/",
+        {"entries": []},
+        content_type="application/json",
+        headers={"If-Match": f'"{form.row_version}"'},
+    )
+    assert refused.status_code == 403

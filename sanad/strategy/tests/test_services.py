@@ -295,3 +295,13 @@ def test_a_system_actor_loads_but_a_user_without_the_role_cannot(world: World) -
         services.strategy_load(actor=world.mosd_admin, country=world.country, data={"code": "x"})
     assert isinstance(Country.objects.get(pk=world.country.pk), Country)
     assert Actor.for_system("x").system
+
+
+def test_the_worker_jobs_run_the_refresh_and_the_reminders(world: World) -> None:
+    from sanad.strategy.tasks import refresh_round_indicators, refresh_strategy_indicators, strategy_reminders
+
+    rnd = open_round(world)
+    assert refresh_strategy_indicators() == 1
+    assert refresh_round_indicators(round_id=rnd.pk) == 1
+    assert strategy_reminders() == [0, 2]  # the 2026 round's forms are long overdue by today's date
+    assert strategy_reminders() == [0, 0]
