@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "sanad.documents",
     "sanad.referrals",
     "sanad.courts",
+    "sanad.strategy",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ if [[ "$($BIN/python manage.py shell -c 'from sanad.institutions.models import C
   echo "Generating a few synthetic reports and cases for the demo..."
   $BIN/python manage.py generate_synthetic --cases 40 --seed 1
   $BIN/python manage.py load_demo_referrals
+  echo "Loading the national strategy and a demo reporting round..."
+  $BIN/python manage.py load_strategy bh --demo-round
 fi
 $BIN/python manage.py collectstatic --no-input -v 0
 

@@ -11,6 +11,7 @@ from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
 from sanad.referrals.api import ReferralFormPdfView, ReferralViewSet
+from sanad.strategy.api import ReportingRoundViewSet, StrategyReportView, StrategyViewSet, SubmissionViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -29,6 +30,9 @@ router.register("review-meetings", ReviewMeetingViewSet, basename="api-review-me
 router.register("review-actions", AgreedActionViewSet, basename="api-review-action")
 router.register("referrals", ReferralViewSet, basename="api-referral")
 router.register("court-orders", CourtOrderViewSet, basename="api-court-order")
+router.register("strategies", StrategyViewSet, basename="api-strategy")
+router.register("strategy-rounds", ReportingRoundViewSet, basename="api-strategy-round")
+router.register("strategy-submissions", SubmissionViewSet, basename="api-strategy-submission")
 router.register("definitions/versions", DefinitionVersionViewSet, basename="definition-version")
 
 urlpatterns = [
@@ -42,5 +46,6 @@ urlpatterns = [
     path("cases/<int:pk>/summary.pdf", CaseSummaryPdfView.as_view(), name="api-case-summary-pdf"),
     path("referrals/<int:pk>/form.pdf", ReferralFormPdfView.as_view(), name="api-referral-form-pdf"),
     path("compliance-reports/<int:pk>.pdf", ComplianceReportPdfView.as_view(), name="api-compliance-report-pdf"),
+    path("strategies/<int:pk>/report.<str:fmt>", StrategyReportView.as_view(), name="api-strategy-report"),
     path("", include(router.urls)),
 ]

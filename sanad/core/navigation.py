@@ -61,6 +61,11 @@ COURTS = NavItem(
     "court-order-list",
     _("Protection orders, visitation rulings and alimony judgments, and their links to centres and the fund."),
 )
+STRATEGY = NavItem(
+    _("National strategy"),
+    "strategy-home",
+    _("Pillars, indicators and targets; reporting rounds, institutions' forms, progress and evaluation."),
+)
 API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -87,8 +92,9 @@ ROLE_ITEMS: dict[str, list[NavItem]] = {
     Role.CASE_WORKER: [CASES, REFERRALS, COURTS, MARAC, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.SUPERVISOR: [CASES, REFERRALS, COURTS, APPEALS, MARAC, PEOPLE, RESPONSE_TIMES, DIRECTORY, DEFINITIONS],
     Role.EXAMINER: [CASES, REFERRALS, PEOPLE, DIRECTORY, DEFINITIONS],
-    Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
-    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.INSTITUTION_ADMIN: [ADMIN, STRATEGY, DIRECTORY, DEFINITIONS],
+    Role.NATIONAL_ADMIN: [ADMIN, STRATEGY, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.STATISTICIAN: [STRATEGY, DIRECTORY, DEFINITIONS],
     Role.NATIONAL_COORDINATOR: [REFERRALS, RESPONSE_TIMES, STANDARDS, DIRECTORY, DEFINITIONS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
     Role.COURT_CLERK: [COURTS, REFERRALS, DIRECTORY, DEFINITIONS],

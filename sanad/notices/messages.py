@@ -51,7 +51,38 @@ def notice_text(notice: Notice) -> str:
             "number": p.get("number", ""),
             "due": p.get("due", ""),
         }
+    if notice.kind in _STRATEGY_KINDS:
+        return _strategy_text(notice, p)
     return str(notice.get_kind_display())
+
+
+_STRATEGY_KINDS = {
+    NoticeKind.STRATEGY_ROUND_OPENED,
+    NoticeKind.STRATEGY_SUBMITTED,
+    NoticeKind.STRATEGY_RETURNED,
+    NoticeKind.STRATEGY_APPROVED,
+    NoticeKind.STRATEGY_REMINDER,
+    NoticeKind.STRATEGY_OVERDUE,
+}
+
+
+def _strategy_text(notice: Notice, p: dict[str, str]) -> str:
+    values = {
+        "round": p.get("round", ""),
+        "due": p.get("due", ""),
+        "institution": p.get("institution_en" if (get_language() or "ar").startswith("en") else "institution_ar", ""),
+    }
+    if notice.kind == NoticeKind.STRATEGY_ROUND_OPENED:
+        return _("Round %(round)s of the national strategy is open: fill your institution's form by %(due)s.") % values
+    if notice.kind == NoticeKind.STRATEGY_SUBMITTED:
+        return _("%(institution)s submitted its form for round %(round)s: it awaits your review.") % values
+    if notice.kind == NoticeKind.STRATEGY_RETURNED:
+        return _("The council returned your form for round %(round)s for corrections; see its comment.") % values
+    if notice.kind == NoticeKind.STRATEGY_APPROVED:
+        return _("The council approved your form for round %(round)s.") % values
+    if notice.kind == NoticeKind.STRATEGY_REMINDER:
+        return _("Your institution's form for round %(round)s is due on %(due)s and is not submitted yet.") % values
+    return _("The form of %(institution)s for round %(round)s was due on %(due)s and is not submitted.") % values
 
 
 def _with_object(notice: Notice, p: dict[str, str]) -> dict[str, str]:

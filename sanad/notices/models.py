@@ -34,6 +34,12 @@ class NoticeKind(models.TextChoices):
     COURT_COMPLIANCE_REPORT = "court.compliance_report", _("A visitation compliance report was sent to the court")
     COURT_ORDER_EXPIRING = "court.order_expiring", _("A court order expires soon")
     COURT_SESSION_SOON = "court.session_soon", _("A visitation session is coming")
+    STRATEGY_ROUND_OPENED = "strategy.round_opened", _("A strategy reporting round was opened")
+    STRATEGY_SUBMITTED = "strategy.submitted", _("An institution submitted its strategy progress form")
+    STRATEGY_RETURNED = "strategy.returned", _("Your strategy progress form was returned for corrections")
+    STRATEGY_APPROVED = "strategy.approved", _("Your strategy progress form was approved")
+    STRATEGY_REMINDER = "strategy.reminder", _("A strategy progress form is due soon")
+    STRATEGY_OVERDUE = "strategy.overdue", _("A strategy progress form is overdue")
 
 
 class Notice(models.Model):

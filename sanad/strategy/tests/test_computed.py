@@ -1,0 +1,96 @@
+"""Computed indicators from Sanad's own data: referral response times, offices live, repeat victimisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from sanad.access.actor import Actor
+from sanad.cases import services as case_services
+from sanad.cases.models import Case
+from sanad.cases.tests.conftest import report_input
+from sanad.institutions.models import Country, Unit
+from sanad.people.services import PersonInput, person_register
+from sanad.referrals import services as referral_services
+from sanad.referrals.models import Referral
+from sanad.referrals.tests.conftest import (  # noqa: F401 - shared fixtures
+    case,
+    country,
+    make_actor,
+    receiver_unit,
+    referral_input,
+    sender_unit,
+    v1,
+    worker,
+)
+from sanad.strategy import computed
+from sanad.testing.factories import GovernorateFactory, InstitutionFactory, UnitFactory, sector
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+PERIOD = {"period_start": TODAY - dt.timedelta(days=30), "period_end": TODAY}
+
+
+def test_the_registry_names_every_source_once() -> None:
+    assert set(computed.SOURCES) == {
+        "referrals.acknowledged_within_standard",
+        "referrals.first_contact_median_hours",
+        "institutions.family_protection_offices_live",
+        "cases.repeat_victimisation",
+    }
+    with pytest.raises(KeyError):
+        computed.compute("nope", country=Country(), **PERIOD)
+
+
+def test_referral_response_times(worker: Actor, case: Case, receiver_unit: Unit, country: Country) -> None:  # noqa: F811
+    for _ in range(4):
+        referral_services.referral_send(actor=worker, case=case, data=referral_input(receiver_unit))
+    referrals = list(Referral.objects.order_by("pk"))
+    # Acknowledged after 10, 20 and 90 minutes against 60; the fourth not yet and not yet due.
+    for referral, minutes, contact_hours in zip(referrals, (10, 20, 90), (2, 6, 30), strict=False):
+        sent = referral.sent_at - dt.timedelta(days=2)
+        Referral.objects.filter(pk=referral.pk).update(
+            sent_at=sent,
+            acknowledge_due=sent + dt.timedelta(minutes=60),
+            acknowledged_at=sent + dt.timedelta(minutes=minutes),
+            first_contact_at=sent + dt.timedelta(hours=contact_hours),
+        )
+    Referral.objects.filter(pk=referrals[3].pk).update(acknowledge_due=timezone.now() + dt.timedelta(hours=1))
+
+    ack = computed.compute("referrals.acknowledged_within_standard", country=country, **PERIOD)
+    assert (ack.value, ack.basis, ack.unit) == (Decimal("66.67"), 3, "percent")
+    median = computed.compute("referrals.first_contact_median_hours", country=country, **PERIOD)
+    assert (median.value, median.basis, median.unit) == (Decimal("6.00"), 3, "hours")
+    # A period before any referral: no value, not zero.
+    empty = computed.compute(
+        "referrals.acknowledged_within_standard",
+        country=country,
+        period_start=TODAY - dt.timedelta(days=400),
+        period_end=TODAY - dt.timedelta(days=300),
+    )
+    assert empty.value is None and empty.basis == 0
+
+
+def test_family_protection_offices_live(country: Country) -> None:  # noqa: F811
+    for n, phase in enumerate(("active", "active", "pilot")):
+        gov = GovernorateFactory(country=country)
+        police = InstitutionFactory(country=country, sector=sector("police"), governorate=gov, rollout_phase=phase)
+        UnitFactory(institution=police, code=f"fpo-{n}")
+    # The ministry's coordination unit has no governorate: it is not an office.
+    UnitFactory(institution=InstitutionFactory(country=country, sector=sector("police")))
+    result = computed.compute("institutions.family_protection_offices_live", country=country, **PERIOD)
+    assert result.value == Decimal(2)
+
+
+def test_repeat_victimisation_counts_linked_identities(sender_unit: Unit, country: Country, v1: object) -> None:  # noqa: F811
+    intake = make_actor("intake_officer", sender_unit)
+    twice = person_register(actor=intake, data=PersonInput(first_name="مريم", family_name="السويدي", sex="female"))
+    once = person_register(actor=intake, data=PersonInput(first_name="هدى", family_name="الكعبي", sex="female"))
+    for person in (twice, twice, once):
+        case_services.report_register(actor=intake, data=report_input(person))
+    result = computed.compute("cases.repeat_victimisation", country=country, **PERIOD)
+    assert (result.value, result.basis) == (Decimal("50.00"), 2)
