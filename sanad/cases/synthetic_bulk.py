@@ -89,6 +89,7 @@ class BulkSummary:
     timeline: int = 0
     seconds: float = 0.0
     numbers: dict[int, tuple[int, int]] = field(default_factory=dict)  # year → (first, last) sequence
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: rows, indexes, references, analyze
 
     def add(self, other: BulkSummary) -> None:
         for name in ("reports", "cases", "persons", "assessments", "services", "closed", "timeline"):
@@ -529,11 +530,20 @@ class BulkGenerator:
         after = _last_ids()
         with _secondary_indexes_rebuilt_after(enabled=cases >= REBUILD_INDEXES_FROM, workers=workers):
             summary = self._run_all(chunks, workers, progress, started)
+            written = time.perf_counter()
+        indexed = time.perf_counter()
         if self.defer_references:
             _check_references(after)
+        checked = time.perf_counter()
         with connection.cursor() as cursor:
             for table in ANALYZE_AFTER:
                 cursor.execute(f"ANALYZE {table}")
+        summary.phases = {
+            "rows": round(written - started, 1),
+            "indexes": round(indexed - written, 1),
+            "references": round(checked - indexed, 1),
+            "analyze": round(time.perf_counter() - checked, 1),
+        }
         summary.seconds = round(time.perf_counter() - started, 1)
         return summary
 
