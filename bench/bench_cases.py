@@ -175,6 +175,8 @@ def main() -> None:
     requests = int(os.environ.get("BENCH_REQUESTS", "200"))
     concurrency = 4
     url = bench_url()
+    # The machine is shared: the load around the measurement says how much the figures can be trusted.
+    load_before = os.getloadavg()
     ensure_same_keys(url)
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "load_country_pack", "bh")
@@ -216,6 +218,8 @@ def main() -> None:
         generated_seconds=generated_in,
         database=DATABASE,
         paths={"searches": f["searches"], "case_pages": f["case_pages"]},
+        load_average_before=[round(x, 2) for x in load_before],
+        load_average_after=[round(x, 2) for x in os.getloadavg()],
     )
     for r in results:
         print(

@@ -70,8 +70,23 @@ def existence_scope(actor: Actor, qs: QuerySet[Any], *, unsealer_roles: frozense
     return qs.filter(readable)
 
 
-def _in_content_scope(actor: Actor, obj: Any) -> bool:
-    return content_scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+def reach_key(actor: Actor, obj: Any) -> tuple[Any, ...]:
+    """What the answer of ``in_content_scope`` depends on besides the grants."""
+    return (actor.user_id, actor.membership.pk if actor.membership else None, obj.owner_unit_id, obj.confidentiality)
+
+
+def in_content_scope(actor: Actor, obj: Any) -> bool:
+    # A page asks this of one record for a dozen actions while it renders; a domain may put a memo on
+    # the instance for that span (``_reach_memo``, see sanad.cases.access_rules.remember_reach) so
+    # the answer costs one query, not twelve.
+    memo = getattr(obj, "_reach_memo", None)
+    key = reach_key(actor, obj)
+    if memo is not None and key in memo:
+        return bool(memo[key])
+    readable = content_scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    if memo is not None:
+        memo[key] = readable
+    return readable
 
 
 def record_rules(
@@ -93,7 +108,7 @@ def record_rules(
 
     def may_set_confidentiality(actor: Actor, obj: Any) -> bool:
         return obj.owner_unit_id == actor.unit_id and (
-            obj.confidentiality != Confidentiality.SEALED or _in_content_scope(actor, obj)
+            obj.confidentiality != Confidentiality.SEALED or in_content_scope(actor, obj)
         )
 
     def may_break_glass(actor: Actor, obj: Any) -> bool:
@@ -102,12 +117,12 @@ def record_rules(
             membership is not None
             and membership.may_break_glass
             and obj.confidentiality != Confidentiality.SEALED
-            and not _in_content_scope(actor, obj)
+            and not in_content_scope(actor, obj)
         )
 
-    register(f"{prefix}.view", roles=readers, check=_in_content_scope, scope=content_scope)
+    register(f"{prefix}.view", roles=readers, check=in_content_scope, scope=content_scope)
     register(f"{prefix}.list", roles=readers, scope=list_scope)
-    register(f"{prefix}.edit", roles=editors, check=_in_content_scope, scope=content_scope)
+    register(f"{prefix}.edit", roles=editors, check=in_content_scope, scope=content_scope)
     register(f"{prefix}.break_glass", roles=breakers, check=may_break_glass)
     register(f"{prefix}.unseal", roles=unsealer_roles, check=may_unseal, scope=list_scope)
     register(f"{prefix}.set_confidentiality", roles=confidentiality_setters, check=may_set_confidentiality)

@@ -5,7 +5,7 @@ from typing import Any
 
 from sanad.access.actor import Actor
 from sanad.access.policy import register
-from sanad.access.records import content_scope, record_rules
+from sanad.access.records import in_content_scope, record_rules
 from sanad.institutions.roles import Role
 
 _READERS = {Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR, Role.EXAMINER}
@@ -14,16 +14,7 @@ _CASE_WORK = {Role.CASE_WORKER, Role.SUPERVISOR}
 
 
 def _readable(actor: Actor, obj: Any) -> bool:
-    # A page asks this of one record for a dozen actions while it renders; it may put a memo on the
-    # instance for that span (``remember_reach``) so the answer costs one query, not twelve.
-    memo = getattr(obj, "_reach_memo", None)
-    key = (actor.user_id, actor.membership.pk if actor.membership else None, obj.owner_unit_id, obj.confidentiality)
-    if memo is not None and key in memo:
-        return bool(memo[key])
-    readable = content_scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
-    if memo is not None:
-        memo[key] = readable
-    return readable
+    return in_content_scope(actor, obj)
 
 
 def remember_reach(obj: Any) -> None:

@@ -204,7 +204,42 @@ def case_data(case: Case, *, full: bool = True) -> dict[str, Any]:
     return data
 
 
+def report_row(report: Report) -> dict[str, Any]:
+    """A report as a list shows it: its own fields, no narrative, persons or incidents (one query
+    for the whole list whatever its length)."""
+    if report.confidentiality == "sealed":
+        return {"id": report.pk, "confidentiality": "sealed", "owner_unit": report.owner_unit_id}
+    return {
+        "id": report.pk,
+        "status": report.status,
+        "owner_unit": report.owner_unit_id,
+        "received_at": report.received_at.isoformat(),
+        "channel_code": report.channel_code,
+        "reporter_type_code": report.reporter_type_code,
+        "urgent": report.urgent,
+        "case": report.case_id,
+        "version": report.row_version,
+    }
+
+
 class ReportViewSet(viewsets.ViewSet):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="only reports in this status"),
+            OpenApiParameter("queue", str, description="new: the acting unit's queue of new reports, urgent first"),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        """The reports the user may see, newest first (at most 100), or the unit's queue of new ones."""
+        actor = actor_from_request(request)
+        require_or_forbidden(actor, "report.list")
+        if request.query_params.get("queue") == "new":
+            qs = selectors.new_reports(actor=actor)
+        else:
+            status_ = request.query_params.get("status", "")
+            qs = selectors.report_list(actor=actor, status=status_).order_by("-received_at", "-pk")
+        return Response([report_row(r) for r in qs[:100]])
+
     @extend_schema(request=ReportWriteSerializer, parameters=[IDEMPOTENCY])
     def create(self, request: Request) -> Response:
         actor = actor_from_request(request)

@@ -8,6 +8,7 @@ from django.http import Http404
 from sanad.access.actor import Actor
 from sanad.access.policy import can, get_for, scope
 from sanad.audit.services import audit_record
+from sanad.cases.access_rules import remember_reach
 from sanad.cases.models import Appeal, Case, CaseStatus, PlanAction, Report, ReportStatus
 from sanad.people.names import name_tokens
 
@@ -89,14 +90,22 @@ def case_open_or_closed(*, actor: Actor, pk: int) -> tuple[Case, bool]:
     """(case, True) with the read audited when the actor may read it; (case, False) when they may only
     see that it exists (sealed, or break-glass possible); that refusal of content is audited too."""
     reachable = case_reachable(actor=actor, pk=pk)
+    # The same row, loaded with what the page shows, and checked once: its answer is kept on the
+    # instance for the rest of the page's checks.
+    remember_reach(reachable)
     if can(actor, "case.view", reachable):
-        return case_get(actor=actor, pk=pk), True
+        audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk)
+        return reachable, True
     audit_record(actor=actor, action="case.view", object_type="cases.case", object_id=pk, outcome="denied")
     return reachable, False
 
 
 def case_reachable(*, actor: Actor, pk: int) -> Case:
-    case = Case.objects.select_related("owner_unit", "owner_unit__institution").filter(pk=pk).first()
+    case = (
+        Case.objects.select_related("owner_unit", "owner_unit__institution", "country", "survivor", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
     if case is not None and (
         scope(actor, "case.list", Case.objects.filter(pk=pk)).exists() or can(actor, "case.break_glass", case)
     ):

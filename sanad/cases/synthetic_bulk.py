@@ -37,7 +37,6 @@ from typing import Any
 
 import numpy as np
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.contrib.postgres.indexes import GinIndex
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -59,7 +58,7 @@ from sanad.crypto.cipher import MAGIC, NONCE_BYTES
 from sanad.crypto.keys import key_ring
 from sanad.institutions.models import Country, Governorate, Institution, Unit
 from sanad.institutions.roles import Role
-from sanad.people.models import DocumentKind, Person
+from sanad.people.models import DocumentKind
 from sanad.people.search_keys import name_key_of
 from sanad.people.synthetic import _arabic_variant, _family_names, _latin_variant, _typo, _Zipf
 from sanad.people.synthetic_names import FEMALE_FIRST, MALE_FIRST, parse_entries
@@ -67,7 +66,7 @@ from sanad.taxonomy.models import CodeList
 
 CHUNK = 20_000
 KIND_CASE, KIND_LINKED, KIND_NEW, KIND_NOT_A_CASE = 0, 1, 2, 3
-# From this many cases on, the name-search indexes are rebuilt at the end instead of maintained.
+# From this many cases on, the secondary indexes are rebuilt at the end instead of maintained.
 REBUILD_INDEXES_FROM = 100_000
 ANALYZE_AFTER = (
     "people_person", "people_identitydocument", "cases_report", "cases_reportperson", "cases_case",
@@ -90,6 +89,7 @@ class BulkSummary:
     timeline: int = 0
     seconds: float = 0.0
     numbers: dict[int, tuple[int, int]] = field(default_factory=dict)  # year → (first, last) sequence
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: rows, indexes, references, analyze
 
     def add(self, other: BulkSummary) -> None:
         for name in ("reports", "cases", "persons", "assessments", "services", "closed", "timeline"):
@@ -179,33 +179,45 @@ def _reserve_ids(table: str, count: int) -> range:
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _text_list(value: list[Any]) -> str:
+    inner = ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+    return ("{" + inner + "}").translate(_ESCAPE)
+
+
+# One function per Python type the generator stores; looked up once per value (a chain of type tests
+# per value cost a quarter of a run's Python time).
+_FORMATS: dict[type, Callable[[Any], str]] = {
+    str: lambda v: v.translate(_ESCAPE),
+    int: int.__repr__,
+    bool: lambda v: "t" if v else "f",
+    type(None): lambda v: "\\N",
+    bytes: lambda v: "\\\\x" + v.hex(),  # bytea hex input, its backslash escaped for COPY
+    dt.datetime: dt.datetime.isoformat,
+    dt.date: dt.date.isoformat,
+    list: _text_list,
+    dict: lambda v: json.dumps(v, ensure_ascii=False).translate(_ESCAPE),
+}
+
+
 def _text(value: Any) -> str:
     """One value in COPY's text format (psycopg's ``write_row`` does the same, several times slower)."""
-    kind = type(value)
-    if value is None:
-        return "\\N"
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is int:
-        return str(value)
-    if kind is bytes:
-        return "\\\\x" + value.hex()  # bytea hex input, its backslash escaped for COPY
-    if kind is dt.datetime or kind is dt.date:
-        return str(value.isoformat())
-    if kind is list:
-        inner = ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
-        return ("{" + inner + "}").translate(_ESCAPE)
-    if kind is dict:
-        return json.dumps(value, ensure_ascii=False).translate(_ESCAPE)
-    return str(value).translate(_ESCAPE)
+    format_ = _FORMATS.get(type(value))
+    return format_(value) if format_ is not None else str(value).translate(_ESCAPE)
+
+
+def _lines(rows: Iterable[Sequence[Any]]) -> list[str]:
+    return ["\t".join(map(_text, row)) for row in rows]
 
 
 def _copy(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    lines = ["\t".join([_text(v) for v in row]) + "\n" for row in rows]
+    _copy_lines(cursor, table, columns, _lines(rows))
+
+
+def _copy_lines(cursor: Any, table: str, columns: Sequence[str], lines: list[str]) -> None:
     if not lines:
         return
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write("".join(lines).encode("utf-8"))
+        copy.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 # Tables whose inserts the row-history triggers record, and their event tables (pghistory).
@@ -226,17 +238,16 @@ def _history_triggers(cursor: Any) -> list[str]:
     return [str(row[0]) for row in cursor.fetchall()]
 
 
-def _record_history(cursor: Any, table: str, columns: Sequence[str], ids: list[int]) -> None:
-    """What the per-row insert trigger writes (the row, label 'insert', the time), for a whole
-    chunk in one statement: the trigger's per-row context lookup costs more than the insert."""
-    if not ids:
+def _record_history(cursor: Any, table: str, columns: Sequence[str], rows: list[list[Any]], lines: list[str]) -> None:
+    """What the per-row insert trigger writes (the row, label 'insert', the transaction's time), for
+    a whole chunk in one COPY of the lines the table got: the trigger's per-row context lookup
+    costs more than the insert."""
+    if not lines:
         return
-    cols = ", ".join(columns)
-    cursor.execute(
-        f"INSERT INTO {HISTORY[table]} ({cols}, pgh_created_at, pgh_label, pgh_obj_id) "  # noqa: S608 - fixed names
-        f"SELECT {cols}, NOW(), 'insert', id FROM {table} WHERE id = ANY(%s)",
-        [ids],
-    )
+    cursor.execute("SELECT now()")
+    now = _text(cursor.fetchone()[0])
+    history = [f"{line}\t{now}\tinsert\t{row[0]}" for line, row in zip(lines, rows, strict=True)]
+    _copy_lines(cursor, HISTORY[table], (*columns, "pgh_created_at", "pgh_label", "pgh_obj_id"), history)
 
 
 PERSON_COLUMNS = (
@@ -356,6 +367,7 @@ class BulkGenerator:
         self.providers = list(Institution.objects.filter(country=country).values_list("pk", flat=True))
         self.dash = instrument("dash")
         self.now = timezone.now()
+        self.defer_references = False
 
     # --- One person -----------------------------------------------------------------------
 
@@ -525,11 +537,24 @@ class BulkGenerator:
             (received[i : i + chunk_size], kinds[i : i + chunk_size].tolist()) for i in range(0, reports, chunk_size)
         ]
         workers = max(1, min(workers, len(chunks)))
-        with _name_indexes_rebuilt_after(enabled=cases >= REBUILD_INDEXES_FROM):
+        self.defer_references = _references_deferred()
+        after = _last_ids()
+        with _secondary_indexes_rebuilt_after(enabled=cases >= REBUILD_INDEXES_FROM, workers=workers):
             summary = self._run_all(chunks, workers, progress, started)
+            written = time.perf_counter()
+        indexed = time.perf_counter()
+        if self.defer_references:
+            _check_references(after)
+        checked = time.perf_counter()
         with connection.cursor() as cursor:
             for table in ANALYZE_AFTER:
                 cursor.execute(f"ANALYZE {table}")
+        summary.phases = {
+            "rows": round(written - started, 1),
+            "indexes": round(indexed - written, 1),
+            "references": round(checked - indexed, 1),
+            "analyze": round(time.perf_counter() - checked, 1),
+        }
         summary.seconds = round(time.perf_counter() - started, 1)
         return summary
 
@@ -715,6 +740,10 @@ class BulkGenerator:
             cursor = django_cursor.cursor
             # Synthetic rows: a crash loses the chunk, which the run then simply lacks.
             cursor.execute("SET LOCAL synchronous_commit = off")
+            if self.defer_references:
+                # No per-row foreign-key triggers (nor any other trigger) in this transaction: the
+                # run checks every reference of its rows set-wise at its end (_check_references).
+                cursor.execute("SET LOCAL session_replication_role = replica")
             # The row-history insert triggers are skipped for this transaction (pgtrigger's own
             # switch) and their rows written set-wise, identical but for the per-row context lookup.
             triggers = _history_triggers(cursor)
@@ -725,8 +754,9 @@ class BulkGenerator:
                 ("cases_case", CASE_COLUMNS, chunk.cases),
                 ("cases_report", REPORT_COLUMNS, chunk.reports),
             ):
-                _copy(cursor, table, columns, rows)
-                _record_history(cursor, table, columns, [int(row[0]) for row in rows])
+                lines = _lines(rows)
+                _copy_lines(cursor, table, columns, lines)
+                _record_history(cursor, table, columns, rows, lines)
             cursor.execute("SELECT set_config('pgtrigger.ignore', '', true)")
             _copy(cursor, "cases_reportperson", REPORT_PERSON_COLUMNS, chunk.report_persons)
             _copy(cursor, "cases_incident", INCIDENT_COLUMNS, chunk.incidents)
@@ -736,28 +766,129 @@ class BulkGenerator:
             _copy(cursor, "cases_closurerequest", CLOSURE_COLUMNS, chunk.closures)
 
 
+# The tables a run writes to, history tables included.
+BULK_TABLES = (
+    "people_person", "people_identitydocument", "cases_report", "cases_reportperson", "cases_case",
+    "cases_timelineentry", "cases_incident", "cases_riskassessment", "cases_servicedelivered",
+    "cases_closurerequest", *HISTORY.values(),
+)  # fmt: skip
+# The tables whose rows a run creates and whose references it checks afterwards.
+CHECKED_TABLES = BULK_TABLES[:10]
+# Where a large run keeps the definitions of the indexes it dropped until they are built again: a
+# run killed midway leaves them there, and the next run (or ``restore_dropped_indexes``) builds them.
+DROPPED_TABLE = "sanad_bulk_dropped_index"
+
+
+def restore_dropped_indexes(*, workers: int = 1) -> int:
+    """Build every index a bulk run dropped and has not built again; how many. Several at once on
+    separate connections when ``workers`` > 1 (a build is CPU-bound in one backend)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {DROPPED_TABLE} (name text PRIMARY KEY, definition text NOT NULL)")
+        # The costly ones first (the name-search GIN indexes take most of the time), then the biggest
+        # tables, so the builds running side by side end near the same time.
+        cursor.execute(
+            f"SELECT d.name, d.definition FROM {DROPPED_TABLE} d "  # noqa: S608 - fixed name
+            "LEFT JOIN pg_class t ON t.relname = split_part(split_part(d.definition, ' ON ', 2), ' ', 1) "
+            "OR 'public.' || t.relname = split_part(split_part(d.definition, ' ON ', 2), ' ', 1) "
+            "ORDER BY d.definition LIKE '% USING gin %' DESC, coalesce(t.reltuples, 0) DESC, d.name"
+        )
+        pending = [(str(name), str(definition)) for name, definition in cursor.fetchall()]
+
+    def build(item: tuple[str, str]) -> None:
+        name, definition = item
+        try:
+            with connection.cursor() as cursor:
+                # A GIN build flushes its entries each time this memory fills: more is much faster.
+                gin = " USING gin " in definition
+                cursor.execute(f"SET maintenance_work_mem = '{'1GB' if gin else '256MB'}'")
+                cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+                cursor.execute(f"DELETE FROM {DROPPED_TABLE} WHERE name = %s", [name])  # noqa: S608 - fixed name
+        finally:
+            connection.close()
+
+    if workers <= 1:
+        for item in pending:
+            build(item)
+        connections.close_all()
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(build, pending))
+    return len(pending)
+
+
 @contextmanager
-def _name_indexes_rebuilt_after(*, enabled: bool) -> Iterator[None]:
-    """For a large run, the persons' name-search GIN indexes are dropped and built again at the end:
-    one build from sorted entries is several times cheaper than millions of insertions into them.
-    They are rebuilt from the model's own definitions (what the migrations created) even when the
-    run fails; meanwhile name search on the registry is slower, never wrong."""
+def _secondary_indexes_rebuilt_after(*, enabled: bool, workers: int) -> Iterator[None]:
+    """For a large run, the non-unique indexes of the tables it fills (the persons' name-search GIN
+    indexes, the foreign-key and worklist indexes) are dropped and built again at the end: one build
+    from sorted entries is several times cheaper than millions of insertions into them. Unique
+    indexes and primary keys stay, so every uniqueness guarantee holds during the run. They are
+    rebuilt from their own definitions (``pg_get_indexdef``, what the migrations created) even when
+    the run fails; meanwhile searches and worklists on those tables are slower, never wrong."""
     if not enabled:
         yield
         return
-    gin = [index for index in Person._meta.indexes if isinstance(index, GinIndex)]
-    with connection.schema_editor() as editor:
-        for index in gin:
-            editor.execute(f"DROP INDEX IF EXISTS {editor.quote_name(str(index.name))}")
+    restore_dropped_indexes(workers=workers)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+            "WHERE x.indrelid = ANY(%s::regclass[]) AND NOT x.indisunique AND NOT x.indisprimary",
+            [list(BULK_TABLES)],
+        )
+        for name, definition in cursor.fetchall():
+            cursor.execute(
+                f"INSERT INTO {DROPPED_TABLE} VALUES (%s, %s) ON CONFLICT (name) DO NOTHING",  # noqa: S608 - fixed name
+                [name, definition],
+            )
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(str(name))}")
     try:
         yield
     finally:
         connections.close_all()
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-        with connection.schema_editor() as editor:
-            for index in gin:
-                editor.add_index(Person, index)
+        restore_dropped_indexes(workers=workers)
+
+
+def _references_deferred() -> bool:
+    """Whether the chunks may skip the per-row foreign-key checks (PostgreSQL's replication role,
+    which only a superuser may set); the run then checks every reference set-wise at its end."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        return bool(cursor.fetchone()[0])
+
+
+def _last_ids() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        out = {}
+        for table in CHECKED_TABLES:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608 - fixed names
+            out[table] = int(cursor.fetchone()[0])
+        return out
+
+
+def _check_references(after: dict[str, int]) -> None:
+    """Every foreign key of the rows this run wrote (ids above ``after``) points at an existing row:
+    what the skipped per-row checks would have enforced, in one anti-join per constraint."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, af.attname, c.conname "
+            "FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1] "
+            "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.conrelid = ANY(%s::regclass[])",
+            [list(CHECKED_TABLES)],
+        )
+        dangling = []
+        for table, column, parent, parent_column, name in cursor.fetchall():
+            cursor.execute(
+                f"SELECT count(*) FROM {table} c WHERE c.id > %s AND c.{column} IS NOT NULL "  # noqa: S608 - catalog names
+                f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{parent_column} = c.{column})",
+                [after[table]],
+            )
+            if count := int(cursor.fetchone()[0]):
+                dangling.append(f"{name}: {count}")
+    if dangling:
+        raise RuntimeError("the bulk run wrote references to missing rows: " + ", ".join(dangling))
 
 
 def _say(line: str) -> None:

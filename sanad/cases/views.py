@@ -329,7 +329,8 @@ def _with_trend(assessments: list[Any]) -> list[tuple[Any, str]]:
 
 
 def _case_page(request: HttpRequest, actor: Actor, case: Case, **forms: Any) -> HttpResponse:
-    remember_reach(case)
+    if not hasattr(case, "_reach_memo"):
+        remember_reach(case)
     version = _definitions(actor)
     steps = [str(s) for s in WORK_STEPS]
     step = steps.index(case.status) if case.status in steps else None

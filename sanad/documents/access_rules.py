@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from sanad.access.actor import Actor
 from sanad.access.policy import register
-from sanad.access.records import content_scope
+from sanad.access.records import content_scope, in_content_scope
 from sanad.institutions.roles import Role
 
 
@@ -19,8 +19,8 @@ def _owner_scope(actor: Actor, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 def _owns(actor: Actor, case: Any) -> bool:
     return (
-        bool(case.owner_unit_id == actor.unit_id)
-        and _owner_scope(actor, type(case)._default_manager.filter(pk=case.pk)).exists()
+        # in_content_scope: the answer the case page already has (memo), not another query.
+        bool(case.owner_unit_id == actor.unit_id) and in_content_scope(actor, case)
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from sanad.access.actor import Actor
 from sanad.access.policy import register
-from sanad.access.records import content_scope
+from sanad.access.records import in_content_scope
 from sanad.institutions.roles import Role
 
 # Health and forensic examiners send the mandatory notifications of hospitals; schools' counsellors
@@ -58,10 +58,7 @@ def _sender_or_receiver(actor: Actor, referral: Any) -> bool:
 
 def _holds_case(actor: Actor, case: Any) -> bool:
     # Only the unit that holds the case refers it, and only a member who may read it.
-    return (
-        case.owner_unit_id == actor.unit_id
-        and content_scope(actor, type(case)._default_manager.filter(pk=case.pk)).exists()
-    )
+    return bool(case.owner_unit_id == actor.unit_id) and in_content_scope(actor, case)
 
 
 def _has_the_right(actor: Actor, _obj: Any) -> bool:

@@ -89,3 +89,114 @@ def test_disguised_and_oversized_files_are_refused_by_the_field(intake: Actor, r
     )
     assert big.status_code == 400 and 'data-testid="error-file"' in big.content.decode()
     assert Attachment.objects.count() == 0
+
+
+XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<dc:creator>XmpAuthorMarker</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+def pdf_with_metadata() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_author("AuthorMarker")
+    pdf.set_title("TitleMarker")
+    pdf.set_creator("CreatorMarker")
+    pdf.set_xmp_metadata(XMP)
+    pdf.set_compression(False)  # the markers readable in the bytes, so their absence proves something
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text="Medical report page one")
+    pdf.add_page()
+    pdf.cell(text="Second page of the report")
+    return bytes(pdf.output())
+
+
+def pdftotext(data: bytes) -> str:
+    from sanad.documents.tests.pdf_reading import text_lines
+
+    return "\n".join(text_lines(data))
+
+
+def test_pdf_is_kept_without_its_metadata_and_still_reads(intake: Actor, report: Report) -> None:
+    from pypdf import PdfReader
+
+    case = services.case_open(actor=intake, report=report)
+    original = pdf_with_metadata()
+    before = PdfReader(io.BytesIO(original))
+    assert before.metadata is not None and before.metadata.author == "AuthorMarker"
+    assert before.xmp_metadata is not None and b"XmpAuthorMarker" in original
+    client = signed_in(intake)
+    response = client.post(
+        f"/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile("تقرير.pdf", original, "application/pdf")}
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    download = client.get(f"/cases/{case.pk}/attachments/{attachment.pk}/")
+    served = b"".join(download.streaming_content) if download.streaming else download.content
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    for marker in (b"AuthorMarker", b"TitleMarker", b"CreatorMarker", b"XmpAuthorMarker", b"fpdf2", b"pypdf"):
+        assert marker not in served, marker
+    after = PdfReader(io.BytesIO(served))
+    assert after.metadata is None and after.xmp_metadata is None and len(after.pages) == 2
+    text = pdftotext(served)
+    assert "Medical report page one" in text and "Second page of the report" in text
+
+
+def _pdf_variant(change: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_with_metadata())))
+    if change in ("script", "open_action"):
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+        script = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+        if change == "script":  # document-level script, in the catalog's name tree
+            tree = DictionaryObject(
+                {NameObject("/Names"): ArrayObject([TextStringObject("a"), writer._add_object(script)])}
+            )
+            writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+        else:
+            writer._root_object[NameObject("/OpenAction")] = writer._add_object(script)
+    elif change == "embedded":
+        writer.add_attachment("payload.txt", b"hidden")
+    elif change == "password":
+        writer.encrypt("secret-password")
+    elif change == "link_script":
+        from pypdf.annotations import Link
+        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+        link = Link(rect=(10, 10, 100, 40), url="https://example.org")
+        link[NameObject("/A")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+        writer.add_annotation(page_number=0, annotation=link)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("change", ["script", "open_action", "embedded", "password", "link_script", "truncated"])
+def test_active_protected_or_broken_pdfs_are_refused_by_the_field(intake: Actor, report: Report, change: str) -> None:
+    case = services.case_open(actor=intake, report=report)
+    data = pdf_with_metadata()[:400] if change == "truncated" else _pdf_variant(change)
+    response = signed_in(intake).post(
+        f"/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile("scan.pdf", data, "application/pdf")}
+    )
+    assert response.status_code == 400 and 'data-testid="error-file"' in response.content.decode()
+    assert Attachment.objects.count() == 0
+
+
+def test_a_plain_pdf_passes_through_unchanged_in_what_it_shows() -> None:
+    from sanad.cases.attachments import check_upload
+
+    checked = check_upload("plain.pdf", pdf_with_metadata())
+    assert checked.content_type == "application/pdf"
+    assert "Medical report page one" in pdftotext(checked.data)
+    # Checking twice gives a file that still passes: nothing the first pass leaves is refused.
+    assert "Second page" in pdftotext(check_upload("plain.pdf", checked.data).data)

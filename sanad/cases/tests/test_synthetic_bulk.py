@@ -139,7 +139,22 @@ def test_worker_processes_and_the_index_rebuild(monkeypatch: pytest.MonkeyPatch)
     load_country_pack("bh")
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 1)
     monkeypatch.setattr(bulk, "CHUNK", 25)
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [list(bulk.BULK_TABLES)]
+            )
+            return {(str(name), str(definition)) for name, definition in cursor.fetchall()}
+
+    before = indexes()
+    assert any(" USING gin " in definition for _, definition in before)
     call_command("generate_synthetic", cases=120, seed=3, method="bulk", workers=2)
+    # Every index dropped for the run is back as it was, and none is left waiting to be rebuilt.
+    assert indexes() == before
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {bulk.DROPPED_TABLE}")  # noqa: S608 - a fixed name
+        assert cursor.fetchone()[0] == 0
     assert Case.objects.count() == 120
     numbers = list(Case.objects.values_list("number", flat=True))
     assert len(set(numbers)) == len(numbers)
@@ -150,3 +165,31 @@ def test_worker_processes_and_the_index_rebuild(monkeypatch: pytest.MonkeyPatch)
         names = {row[0] for row in cursor.fetchall()}
     assert {"person_name_key_trgm", "person_name_words"} <= names
     assert User.objects.filter(username__startswith="synthetic-").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_references_skipped_per_row_are_checked_at_the_end() -> None:
+    import sanad.cases.synthetic_bulk as bulk
+
+    load_country_pack("bh")
+    generate_cases_bulk(country_code="bh", cases=5, seed=4)
+    after = bulk._last_ids()
+    bulk._check_references(after)  # what the run wrote holds
+    case = Case.objects.order_by("pk").first()
+    assert case is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(
+                "INSERT INTO cases_timelineentry (case_id, at, kind, by_id, params) "
+                "VALUES (%s, now(), 'note_added', NULL, '{}')",
+                [case.pk + 10_000],
+            )
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+    with pytest.raises(RuntimeError, match="cases_timelineentry_case_id"):
+        bulk._check_references(after)
+    with pytest.raises(RuntimeError):
+        bulk._check_references(dict.fromkeys(bulk.CHECKED_TABLES, 0))
+    TimelineEntry.objects.filter(case_id=case.pk + 10_000).delete()
+    bulk._check_references(dict.fromkeys(bulk.CHECKED_TABLES, 0))

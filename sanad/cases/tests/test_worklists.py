@@ -148,3 +148,102 @@ def test_filter_by_governorate_on_the_page_and_the_api(
     unit.institution.governorate = other
     unit.institution.save(update_fields=["governorate"])
     assert len(client.get("/api/v1/cases/", {"governorate": other.pk}).json()) == 2
+
+
+def add_appeals(actor: Actor, count: int) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    for n in range(count):
+        services.appeal_register(
+            actor=actor,
+            data=services.AppealInput(
+                platform="x",
+                link=f"https://x.com/someone/status/{n}",
+                posted_on=timezone.localdate() - dt.timedelta(days=n),
+                posted_by="@someone",
+                summary="مناشدة على وسائل التواصل",
+            ),
+        )
+
+
+def add_new_reports(intake: Actor, count: int) -> None:
+    for _ in range(count):
+        person = person_register(actor=intake, data=PersonInput(first_name="سارة", family_name="الحداد"))
+        services.report_register(actor=intake, data=report_input(person))
+
+
+def queries_of(client: MfaClient, path: str, data: dict[str, str] | None = None) -> list[str]:
+    client.get(path, data or {})  # the first request of a session does its own once-only work
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, data or {})
+    assert response.status_code == 200, path
+    return [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "pinned"),
+    [
+        ("/cases/", {"view": "open"}, 10),  # the unit's new reports beside the open cases
+        ("/api/v1/reports/", {}, 6),
+        ("/api/v1/reports/", {"queue": "new"}, 6),
+        ("/api/v1/reports/", {"status": "case_opened"}, 6),
+    ],
+)
+def test_report_lists_issue_a_fixed_number_of_queries(
+    client: MfaClient, intake: Actor, path: str, data: dict[str, str], pinned: int
+) -> None:
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    add_new_reports(intake, 2)
+    open_cases(intake, 1)
+    few = queries_of(client, path, data)
+    add_new_reports(intake, 9)
+    open_cases(intake, 4)
+    many = queries_of(client, path, data)
+    assert len(many) == len(few) == pinned, many
+
+
+@pytest.mark.parametrize(("path", "pinned"), [("/cases/appeals/", 8), ("/api/v1/appeals/", 6)])
+def test_appeal_lists_issue_a_fixed_number_of_queries(client: MfaClient, intake: Actor, path: str, pinned: int) -> None:
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    add_appeals(intake, 2)
+    few = queries_of(client, path)
+    add_appeals(intake, 12)
+    many = queries_of(client, path)
+    assert len(many) == len(few) == pinned, many
+
+
+def test_case_list_api_issues_a_fixed_number_of_queries(client: MfaClient, intake: Actor) -> None:
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    open_cases(intake, 2)
+    few = queries_of(client, "/api/v1/cases/", {"q": "عائشه"})
+    open_cases(intake, 9)
+    many = queries_of(client, "/api/v1/cases/", {"q": "عائشه"})
+    assert len(many) == len(few) == 6, many
+
+
+def test_report_list_api_shows_the_units_queue_and_hides_other_units(
+    client: MfaClient, intake: Actor, actor_for: Any
+) -> None:
+    from sanad.testing.factories import UnitFactory
+
+    assert intake.user is not None
+    client.login(username=intake.user.username, password=TEST_PASSWORD)
+    add_new_reports(intake, 2)
+    (case,) = open_cases(intake, 1)
+    queue = client.get("/api/v1/reports/", {"queue": "new"}).json()
+    assert len(queue) == 2 and {r["status"] for r in queue} == {"new"} and "narrative" not in queue[0]
+    everything = client.get("/api/v1/reports/").json()
+    assert len(everything) == 3 and case.pk in {r["case"] for r in everything}
+    outsider = actor_for(Role.INTAKE_OFFICER, where=UnitFactory(institution=intake.membership.unit.institution))
+    other = MfaClient()
+    other.login(username=outsider.user.username, password=TEST_PASSWORD)
+    assert other.get("/api/v1/reports/").json() == []
+    examiner_elsewhere = actor_for(Role.INTAKE_OFFICER, where=UnitFactory())
+    far = MfaClient()
+    far.login(username=examiner_elsewhere.user.username, password=TEST_PASSWORD)
+    assert far.get("/api/v1/reports/", {"queue": "new"}).json() == []

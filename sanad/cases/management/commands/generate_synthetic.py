@@ -50,7 +50,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{bulk.reports} reports, {bulk.cases} cases, {bulk.persons} persons, {bulk.assessments} "
                     f"assessments, {bulk.services} services, {bulk.closed} closed, {bulk.timeline} timeline "
-                    f"entries in {bulk.seconds} s"
+                    f"entries in {bulk.seconds} s ("
+                    + ", ".join(f"{name} {seconds} s" for name, seconds in bulk.phases.items())
+                    + ")"
                 )
                 return
             summary = generate_cases(
