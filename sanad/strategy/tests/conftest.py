@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from sanad.access.actor import Actor
 from sanad.institutions.models import Country, Institution, Unit
@@ -13,11 +15,22 @@ from sanad.strategy import services
 from sanad.strategy.models import ReportingRound, Strategy, Submission
 from sanad.testing.factories import CountryFactory, InstitutionFactory, UnitFactory, member, sector
 
-# A one-page PDF: enough for the type check, which reads the content.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _one_page_pdf() -> bytes:
+    """A well-formed one-page PDF: evidence is rewritten without its metadata, so it must parse."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
+
+
+def is_one_page_pdf(data: bytes) -> bool:
+    """What comes back of ``PDF``: stored rewritten (metadata stripped), so the same document, not the same bytes."""
+    return data.startswith(b"%PDF-") and len(PdfReader(io.BytesIO(data)).pages) == 1
 
 
 def actor_for(role: str, unit: Unit, **user: Any) -> Actor:
