@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "sanad.multiagency",
     "sanad.documents",
     "sanad.referrals",
+    "sanad.statistics",
 ]
 
 MIDDLEWARE = [
