@@ -30,6 +30,7 @@ urlpatterns = [
     path("notices/", include("sanad.notices.urls")),
     path("referrals/", include("sanad.referrals.urls")),
     path("definitions/", include("sanad.taxonomy.urls")),
+    path("statistics/", include("sanad.statistics.urls")),
     # The administration area signs in through the same page, with the same second factor and lockout.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin-login"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
 from sanad.referrals.api import ReferralFormPdfView, ReferralViewSet
+from sanad.statistics.api import IndicatorListView, IndicatorValueView
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
 router = DefaultRouter()
@@ -39,5 +40,7 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/summary.pdf", CaseSummaryPdfView.as_view(), name="api-case-summary-pdf"),
     path("referrals/<int:pk>/form.pdf", ReferralFormPdfView.as_view(), name="api-referral-form-pdf"),
+    path("statistics/indicators/", IndicatorListView.as_view(), name="api-statistics-indicators"),
+    path("statistics/indicators/<slug:code>/", IndicatorValueView.as_view(), name="api-statistics-indicator"),
     path("", include(router.urls)),
 ]

@@ -56,6 +56,12 @@ STANDARDS = NavItem(
     "referral-standards",
     _("Time to acknowledge, to first contact and to complete, per sector."),
 )
+STATISTICS = NavItem(
+    _("Statistics"), "statistics-dashboard", _("National anonymous statistics: dashboards, tables and report packs.")
+)
+COUNTING_RULES = NavItem(
+    _("Counting rules"), "statistics-rules", _("How every national figure is counted, and each indicator's definition.")
+)
 API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -83,7 +89,8 @@ ROLE_ITEMS: dict[str, list[NavItem]] = {
     Role.SUPERVISOR: [CASES, REFERRALS, APPEALS, MARAC, PEOPLE, RESPONSE_TIMES, DIRECTORY, DEFINITIONS],
     Role.EXAMINER: [CASES, REFERRALS, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.INSTITUTION_ADMIN: [ADMIN, DIRECTORY, DEFINITIONS],
-    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.NATIONAL_ADMIN: [ADMIN, DEFINITIONS, STANDARDS, RESPONSE_TIMES, STATISTICS, DIRECTORY, API_DOCS],
+    Role.STATISTICIAN: [STATISTICS, COUNTING_RULES, DEFINITIONS, DIRECTORY, API_DOCS],
     Role.NATIONAL_COORDINATOR: [REFERRALS, RESPONSE_TIMES, STANDARDS, DIRECTORY, DEFINITIONS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
     Role.DATA_STEWARD: [LINKAGE_REVIEW, DIRECTORY, DEFINITIONS],

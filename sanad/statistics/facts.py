@@ -80,7 +80,7 @@ def _principal(list_version: str, codes: str) -> str:
     return f"""(SELECT v.code FROM (
         SELECT {_recode("violence_type", list_version, "t.c")} AS code FROM unnest({codes}) AS t(c)
       ) v LEFT JOIN taxonomy_code tc ON tc.version_id = src.cur_id AND tc.list = 'violence_type' AND tc.code = v.code
-      WHERE v.code <> '' ORDER BY coalesce(tc."order", 1000000), v.code LIMIT 1)"""
+      WHERE v.code <> '' ORDER BY coalesce(tc."order", 1000000), v.code LIMIT 1)"""  # noqa: S608 - fixed SQL
 
 
 REPORT_SQL = f"""
@@ -95,7 +95,7 @@ JOIN institutions_country c ON c.id = r.country_id
 JOIN institutions_unit u ON u.id = r.owner_unit_id
 JOIN institutions_institution inst ON inst.id = u.institution_id
 WHERE (%(ids)s::bigint[] IS NULL OR r.id = ANY(%(ids)s::bigint[]))
-"""
+"""  # noqa: S608 - fixed names and SQL fragments of this module
 
 INCIDENT_SQL = f"""
 WITH {CURRENT_VERSIONS}, src AS (
@@ -143,7 +143,7 @@ SELECT src.incident_id, src.report_id, src.country_id, src.month, src.governorat
 FROM typed src
 LEFT JOIN taxonomy_code tc ON tc.version_id = src.cur_id AND tc.list = 'violence_type' AND tc.code = src.violence_type
 {PERSON_JOIN}
-"""
+"""  # noqa: S608 - fixed names and SQL fragments of this module
 
 CASE_SQL = f"""
 WITH {CURRENT_VERSIONS}, src AS (
@@ -180,7 +180,7 @@ SELECT src.case_id, src.country_id, src.month, src.governorate_id, src.instituti
 FROM src
 LEFT JOIN taxonomy_code tc ON tc.version_id = src.cur_id AND tc.list = 'violence_type' AND tc.code = src.violence_type
 {PERSON_JOIN}
-"""
+"""  # noqa: S608 - fixed names and SQL fragments of this module
 
 SERVICE_SQL = f"""
 WITH {CURRENT_VERSIONS}
@@ -194,7 +194,7 @@ JOIN cases_case k ON k.id = s.case_id
 JOIN institutions_unit u ON u.id = k.owner_unit_id
 JOIN institutions_institution inst ON inst.id = s.provider_id
 WHERE (%(ids)s::bigint[] IS NULL OR s.case_id = ANY(%(ids)s::bigint[]))
-"""
+"""  # noqa: S608 - fixed names and SQL fragments of this module
 
 REFERRAL_SQL = """
 INSERT INTO statistics_referralfact
@@ -325,7 +325,9 @@ def _expand(cursor: Any, changes: Changes) -> None:
             changes.add("report", rid)
     reports = changes.of("report")
     if reports:
-        cursor.execute("SELECT DISTINCT case_id FROM cases_report WHERE id = ANY(%s) AND case_id IS NOT NULL", [reports])
+        cursor.execute(
+            "SELECT DISTINCT case_id FROM cases_report WHERE id = ANY(%s) AND case_id IS NOT NULL", [reports]
+        )
         for (cid,) in cursor.fetchall():
             changes.add("case", cid)
 
@@ -382,7 +384,7 @@ def _simple(table: str, column: str, sql: str, kind: str) -> Callable[[Any, Chan
         ids = changes.of(kind) if changes else None
         if changes is not None and ids is None:
             return {}
-        delete = f"DELETE FROM {table} WHERE %(ids)s::bigint[] IS NULL OR {column} = ANY(%(ids)s)"
+        delete = f"DELETE FROM {table} WHERE %(ids)s::bigint[] IS NULL OR {column} = ANY(%(ids)s)"  # noqa: S608
         return {kind: _run(cursor, delete, sql, _params(ids, recode))}
 
     return refresh

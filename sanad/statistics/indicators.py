@@ -56,7 +56,9 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("channel", gettext_lazy("Intake channel"), "channel", "list:intake_channel"),
         Dimension("sex", gettext_lazy("Sex"), "sex", "sex"),
         Dimension("age_group", gettext_lazy("Age group"), "age_group", "list:age_group_gbvims"),
-        Dimension("nationality_group", gettext_lazy("Nationality group"), "nationality_group", "list:nationality_group"),
+        Dimension(
+            "nationality_group", gettext_lazy("Nationality group"), "nationality_group", "list:nationality_group"
+        ),
         Dimension("risk_level", gettext_lazy("Risk level"), "risk_level", "risk_level"),
         Dimension("closure_reason", gettext_lazy("Closure reason"), "closure_reason", "list:closure_reason"),
         Dimension("service", gettext_lazy("Service"), "service", "list:service"),
@@ -141,7 +143,8 @@ INDICATORS: dict[str, Indicator] = {
            gettext_lazy("Median of the days between the incident (or the end of its approximate period) and the "
                         "report, over incidents reported in the period."),
            "statistics_incidentfact", measure="median:days_to_report", suffix=gettext_lazy("days")),
-        _I("trafficking_victims", gettext_lazy("Trafficking victims detected"), gettext_lazy("survivor (linked identity)"),
+        _I("trafficking_victims", gettext_lazy("Trafficking victims detected"),
+           gettext_lazy("survivor (linked identity)"),
            gettext_lazy("Distinct survivors with an incident in the period that is part of trafficking in persons "
                         "(its context, or a violence type mapped to ICCS 0204)."),
            "statistics_incidentfact", measure="survivors", where="trafficking"),
@@ -180,6 +183,10 @@ INDICATORS: dict[str, Indicator] = {
            "statistics_appealfact", measure="share:answered", suffix="%"),
     ]
 }
+
+
+def _dim_label(code: str) -> str:
+    return str(DIMENSIONS[code].label) if code in DIMENSIONS else code
 
 
 class IndicatorError(ValueError):
@@ -273,11 +280,11 @@ def _counts_sql(indicator: Indicator, keys: list[str], where: str) -> str:
             repeat = " WHERE s.n >= 2 OR s.first_month < %s"
         outer = ", ".join(f"k{i}" for i in range(n))
         return (
-            f"SELECT {outer}, count(*) FROM (SELECT DISTINCT ON (survivor_key) {inner_keys}{extra} "
+            f"SELECT {outer}, count(*) FROM (SELECT DISTINCT ON (survivor_key) {inner_keys}{extra} "  # noqa: S608
             f"FROM {indicator.table} WHERE {where} AND survivor_key IS NOT NULL "
             f"ORDER BY survivor_key, month{order_extra}) s{repeat} GROUP BY {outer}"
         )
-    return f"SELECT {select}, count(*) FROM {indicator.table} WHERE {where}{group}"
+    return f"SELECT {select}, count(*) FROM {indicator.table} WHERE {where}{group}"  # noqa: S608 - registries
 
 
 def _grid(rows: list[tuple[Any, ...]], nkeys: int) -> tuple[list[str], list[str], list[list[int]]]:
@@ -328,7 +335,7 @@ def compute(
         if dim_code not in indicator.dimensions:
             raise IndicatorError(
                 _("%(indicator)s cannot be filtered by %(dimension)s.")
-                % {"indicator": indicator.title, "dimension": DIMENSIONS[dim_code].label if dim_code in DIMENSIONS else dim_code}
+                % {"indicator": indicator.title, "dimension": _dim_label(dim_code)}
             )
         clean[dim_code] = [str(v) for v in values]
     by = tuple(by)
@@ -338,7 +345,7 @@ def compute(
         if dim_code not in indicator.dimensions:
             raise IndicatorError(
                 _("%(indicator)s cannot be broken down by %(dimension)s.")
-                % {"indicator": indicator.title, "dimension": DIMENSIONS[dim_code].label if dim_code in DIMENSIONS else dim_code}
+                % {"indicator": indicator.title, "dimension": _dim_label(dim_code)}
             )
     if indicator.measure == "rate" and by and by[0] != "governorate":
         raise IndicatorError(_("A rate per population is broken down by governorate only."))
@@ -352,15 +359,15 @@ def compute(
 
     extra = [period_start.replace(day=1)] if indicator.measure == "repeat" else []
     rows = _fetch(_counts_sql(indicator, keys, where), params + extra)
-    row_keys, col_keys, values = _grid(rows, len(keys))
+    row_keys, col_keys, counts = _grid(rows, len(keys))
     if by:
         ordered_rows = arrange(by[0], country_id, row_keys)
         ordered_cols = arrange(by[1], country_id, col_keys) if len(by) > 1 else col_keys
-        values = [[values[row_keys.index(r)][col_keys.index(c)] for c in ordered_cols] for r in ordered_rows]
+        counts = [[counts[row_keys.index(r)][col_keys.index(c)] for c in ordered_cols] for r in ordered_rows]
         row_keys, col_keys = ordered_rows, ordered_cols
     if not row_keys:
-        row_keys, col_keys, values = ([], [""], []) if by else ([""], [""], [[0]])
-    table = protect(row_keys, col_keys, values, rule)
+        row_keys, col_keys, counts = ([], [""], []) if by else ([""], [""], [[0]])
+    table = protect(row_keys, col_keys, counts, rule)
     result = Result(indicator, period_start, period_end, by, clean, rule, table)
     if indicator.measure == "rate":
         result.values = _rates(table, by, country_id, rule)
@@ -403,11 +410,15 @@ def _values(
         f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column})" if kind == "median" else f"avg({column}::int) * 100"
     )
     key = keys[0] if keys else "''"
+    # Columns and tables come from the registries above; values are parameters.
     sql = (
-        f"SELECT {key}, count({column}), {aggregate} FROM {indicator.table} "
+        f"SELECT {key}, count({column}), {aggregate} FROM {indicator.table} "  # noqa: S608
         f"WHERE {where} AND {column} IS NOT NULL GROUP BY 1"
     )
-    total_sql = f"SELECT count({column}), {aggregate} FROM {indicator.table} WHERE {where} AND {column} IS NOT NULL"
+    total_sql = (
+        f"SELECT count({column}), {aggregate} FROM {indicator.table} "  # noqa: S608
+        f"WHERE {where} AND {column} IS NOT NULL"
+    )
     rows = _fetch(sql, params) if keys else []
     total_row = _fetch(total_sql, params)[0]
     row_keys = arrange(by[0], country_id, ["" if r[0] is None else str(r[0]) for r in rows]) if by else []

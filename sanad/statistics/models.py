@@ -71,7 +71,7 @@ class FactBase(models.Model):
         abstract = True
 
 
-class ReportFact(FactBase):
+class ReportFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
     report_id = models.BigIntegerField(primary_key=True)
     channel = _code()
     status = _code()
@@ -92,7 +92,7 @@ class PersonFacts(FactBase):
         abstract = True
 
 
-class IncidentFact(PersonFacts):
+class IncidentFact(PersonFacts):  # noqa: DJ008 - facts are never shown one by one
     incident_id = models.BigIntegerField(primary_key=True)
     report_id = models.BigIntegerField(db_index=True)
     occurred_month = models.DateField(null=True)
@@ -114,7 +114,7 @@ class IncidentFact(PersonFacts):
         ]
 
 
-class SurvivorMonthFact(PersonFacts):
+class SurvivorMonthFact(PersonFacts):  # noqa: DJ008 - facts are never shown one by one
     """One row per survivor and month with an incident reported: the unit of unique-survivor counts.
     Its attributes are those of the survivor's first incident of the month."""
 
@@ -129,7 +129,7 @@ class SurvivorMonthFact(PersonFacts):
         indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_survivor_month")]
 
 
-class CaseFact(PersonFacts):
+class CaseFact(PersonFacts):  # noqa: DJ008 - facts are never shown one by one
     case_id = models.BigIntegerField(primary_key=True)
     violence_type = _code()
     gbvims_type = _code()
@@ -145,7 +145,7 @@ class CaseFact(PersonFacts):
         indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_case_month")]
 
 
-class ServiceFact(FactBase):
+class ServiceFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
     service_id = models.BigIntegerField(primary_key=True)
     case_id = models.BigIntegerField(db_index=True)
     service = _code()
@@ -154,7 +154,7 @@ class ServiceFact(FactBase):
         indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_service_month")]
 
 
-class ReferralFact(FactBase):
+class ReferralFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
     """Institution and sector are the receiving side's; ``from_institution_id`` the sender's."""
 
     referral_id = models.BigIntegerField(primary_key=True)
@@ -172,7 +172,7 @@ class ReferralFact(FactBase):
         indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_referral_month")]
 
 
-class AppealFact(FactBase):
+class AppealFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
     appeal_id = models.BigIntegerField(primary_key=True)
     platform = _code()
     status = _code()

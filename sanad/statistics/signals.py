@@ -5,6 +5,7 @@ the periodic run. ``queueing_lock`` keeps at most one refresh waiting, however m
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.db import transaction
@@ -28,10 +29,8 @@ SOURCE_MODELS = (
 def _defer() -> None:
     from sanad.statistics.tasks import refresh_statistics
 
-    try:
+    with contextlib.suppress(AlreadyEnqueued):
         refresh_statistics.defer()
-    except AlreadyEnqueued:
-        pass
 
 
 def queue_refresh(**_kwargs: Any) -> None:

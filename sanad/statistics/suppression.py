@@ -94,7 +94,7 @@ def protect_grid(values: list[list[int]], threshold: int) -> tuple[list[list[int
     column) and which positions are suppressed (position → PRIMARY or SECONDARY)."""
     rows = len(values)
     cols = len(values[0]) if rows else 0
-    grid = [list(row) + [sum(row)] for row in values]
+    grid = [[*row, sum(row)] for row in values]
     grid.append([sum(grid[r][c] for r in range(rows)) for c in range(cols + 1)])
     flags: dict[Position, str] = {}
     for r in range(rows + 1):

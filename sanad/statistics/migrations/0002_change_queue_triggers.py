@@ -48,7 +48,7 @@ BEGIN
 END $$;
 CREATE TRIGGER {name} AFTER {event} ON {table}
   REFERENCING {rows.upper()} TABLE AS {rows}_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}();
-"""
+"""  # noqa: S608 - fixed names
             )
             backward.append(f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();")
     return "\n".join(forward), "\n".join(backward)
