@@ -21,16 +21,17 @@ SOURCE_MODELS = (
     "cases.Appeal",
     "cases.AppealLogEntry",
     "referrals.Referral",
-    "people.Person",
-    "people.PersonIdentity",
 )
+# Persons and linked identities are queued by their triggers too, but do not defer a job on their
+# own: a registration already defers linkage, and the periodic run (every minute) picks them up.
 
 
 def _defer() -> None:
     from sanad.statistics.tasks import refresh_statistics
 
     with contextlib.suppress(AlreadyEnqueued):
-        refresh_statistics.defer()
+        # A named argument keeps these apart from the periodic runs (which pass a timestamp).
+        refresh_statistics.defer(reason="change")
 
 
 def queue_refresh(**_kwargs: Any) -> None:

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 @app.periodic(cron="* * * * *", periodic_id="statistics-refresh")
 @app.task(queue="statistics", queueing_lock="statistics_refresh", pass_context=False)
 @releases_db_connection
-def refresh_statistics(timestamp: int | None = None) -> int:
+def refresh_statistics(timestamp: int | None = None, reason: str = "") -> int:
     from sanad.statistics.facts import drain
 
     total = 0
