@@ -52,7 +52,8 @@ def _governorate_of(incident: Incident) -> int | None:
 
 
 def test_incidents_by_governorate_by_hand(dataset: Country) -> None:
-    by_hand = Counter(str(_governorate_of(i)) for i in Incident.objects.select_related("report__owner_unit__institution"))
+    incidents = Incident.objects.select_related("report__owner_unit__institution")
+    by_hand = Counter(str(_governorate_of(i)) for i in incidents)
     result = compute("incidents", **ALL, by=["governorate"], country_id=dataset.pk)
     published = {k: c.value for k, c in zip(result.table.row_keys, result.table.row_totals, strict=True)}
     assert published == dict(by_hand)
@@ -92,9 +93,8 @@ def test_median_days_to_report_and_survivors_by_sex_by_hand(dataset: Country) ->
     result = compute("days_to_report", **ALL, country_id=dataset.pk)
     assert result.total_value is not None
     assert result.total_value.value == round(float(pystats.median(days)), 1)
-    sexes = Counter(
-        Person.objects.get(pk=pid).sex for pid in ReportPerson.objects.filter(role="survivor").values_list("person_id", flat=True)
-    )
+    survivor_ids = ReportPerson.objects.filter(role="survivor").values_list("person_id", flat=True)
+    sexes = Counter(Person.objects.get(pk=pid).sex for pid in survivor_ids)
     result = compute("survivors", **ALL, by=["sex"], country_id=dataset.pk)
     assert {k: c.value for k, c in zip(result.table.row_keys, result.table.row_totals, strict=True)} == dict(sexes)
 
