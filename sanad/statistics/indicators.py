@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sanad.statistics.memo import cached
 from sanad.statistics.suppression import Cell, ProtectedTable, Rule, protect, round_to
 
 PERIOD_DIMS = ("year", "quarter", "month")
@@ -228,6 +229,10 @@ class Result:
 
 
 def settings_for(country_id: int) -> tuple[Rule, bool]:
+    return cached(("settings", country_id), lambda: _settings_for(country_id))
+
+
+def _settings_for(country_id: int) -> tuple[Rule, bool]:
     from sanad.statistics.models import StatisticsSettings
 
     row = StatisticsSettings.objects.filter(country_id=country_id).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanad.cases.models import AppealStatus, Platform, RiskLevel
@@ -9,6 +10,7 @@ from sanad.institutions.models import AreaLevel, Governorate, Institution, Secto
 from sanad.people.models import Sex
 from sanad.referrals.models import Urgency
 from sanad.statistics.indicators import DIMENSIONS
+from sanad.statistics.memo import cached
 from sanad.taxonomy.models import Code, DefinitionVersion, VersionStatus
 from sanad.taxonomy.reference import GBVIMS_TYPES, ICCS_CODES
 
@@ -25,6 +27,10 @@ def current_version(country_id: int) -> DefinitionVersion | None:
 
 def choices(dimension: str, country_id: int) -> Labels:
     """Every value of the dimension, in order, with its label."""
+    return cached(("choices", dimension, country_id, get_language()), lambda: _choices(dimension, country_id))
+
+
+def _choices(dimension: str, country_id: int) -> Labels:
     source = DIMENSIONS[dimension].source
     if source.startswith("list:"):
         version = current_version(country_id)

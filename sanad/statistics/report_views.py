@@ -13,7 +13,7 @@ from sanad.access.actor import actor_from_request
 from sanad.access.policy import require
 from sanad.cases.views import denied_as_403
 from sanad.statistics import exports, reports
-from sanad.statistics.views import XLSX, _download, country_id_of, parse_period
+from sanad.statistics.views import XLSX, _download, country_id_of, memoised_view, parse_period
 
 
 @login_required
@@ -31,6 +31,7 @@ def report_packs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @denied_as_403
+@memoised_view
 def report_download(request: HttpRequest, period: str, pack: str, fmt: str) -> HttpResponse:
     actor = actor_from_request(request)
     require(actor, "statistics.export")

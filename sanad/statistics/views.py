@@ -5,6 +5,8 @@ fact tables only, through ``indicators.compute``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -29,6 +31,16 @@ from sanad.statistics.dashboard import (
 )
 from sanad.statistics.indicators import DIMENSIONS, INDICATORS, settings_for
 from sanad.statistics.labels import label_map
+from sanad.statistics.memo import memoised
+
+
+def memoised_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+        with memoised():
+            return view(*args, **kwargs)
+
+    return wrapped
 
 
 def country_id_of(actor: Actor) -> int:
@@ -94,6 +106,7 @@ def _svg(pr: PanelResult) -> str:
 
 @login_required
 @denied_as_403
+@memoised_view
 def dashboard(request: HttpRequest, kind: str | None = None, pk: int | None = None) -> HttpResponse:
     actor = actor_from_request(request)
     require(actor, "statistics.view")
@@ -143,6 +156,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @denied_as_403
+@memoised_view
 def panel_download(
     request: HttpRequest, key: str, fmt: str, kind: str | None = None, pk: int | None = None
 ) -> HttpResponse:
