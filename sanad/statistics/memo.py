@@ -29,4 +29,5 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
     if key not in memo:
         memo[key] = compute()
-    return memo[key]  # type: ignore[no-any-return]
+    value: T = memo[key]
+    return value

@@ -100,7 +100,8 @@ def test_report_packs_for_a_past_period(statistician: Any) -> None:
 
 def test_api_answers_like_the_pages_and_refuses_bad_queries(statistician: Any) -> None:
     year = _year()
-    url = f"/api/v1/statistics/indicators/incidents/?period_start={year}-01-01&period_end={year}-12-31&by=governorate,sex"
+    period = f"period_start={year}-01-01&period_end={year}-12-31"
+    url = f"/api/v1/statistics/indicators/incidents/?{period}&by=governorate,sex"
     body = statistician.get(url).json()
     assert body["threshold"] == THRESHOLD and "•" in body["rule"]
     cells = [c for row in body["rows"] for c in row["cells"]] + [row["total"] for row in body["rows"]]
