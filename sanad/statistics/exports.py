@@ -27,6 +27,8 @@ class Table:
     header: list[str]
     rows: list[list[Value]]
     notes: list[str]
+    # Which columns hold counts (the others: medians, shares, rates); written with their own format.
+    value_columns: frozenset[int] = frozenset()
 
 
 def _cell(cell: Cell) -> Value:
@@ -70,7 +72,7 @@ def table_of(
             continue
         label: Value = (row_labels.get(k, k) if k else _("Total")) if result.by else str(ind.title)
         rows.append([label, MARK if v.value is None else v.value, _cell(v.n)])
-    return Table(title, header, rows, notes)
+    return Table(title, header, rows, notes, value_columns=frozenset({1}))
 
 
 def to_csv(tables: Sequence[Table]) -> bytes:
@@ -104,6 +106,9 @@ def write_sheet(ws: Worksheet, tables: Sequence[Table]) -> None:
                 c = ws.cell(row=row, column=col, value=value)
                 if value == MARK:
                     c.alignment = Alignment(horizontal="center")
+                elif isinstance(value, int | float) and col > 1:
+                    # Counts "0", other measures "0.0": a reader (and a test) tells them apart.
+                    c.number_format = "0.0" if col - 1 in table.value_columns else "0"
             row += 1
         row += 1
     ws.column_dimensions["A"].width = 42

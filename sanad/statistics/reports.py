@@ -21,24 +21,29 @@ def _period_line(start: dt.date, end: dt.date) -> str:
     return _("Period: %(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
 
 
-def headline_table(country_id: int, start: dt.date, end: dt.date) -> Table:
+def headline_tables(country_id: int, start: dt.date, end: dt.date) -> list[Table]:
+    """The key counts, and the key medians, shares and rates (in their own table and format)."""
     rule, _consent = settings_for(country_id)
-    rows: list[list[exports.Value]] = []
+    counts: list[list[exports.Value]] = []
+    measures: list[list[exports.Value]] = []
     for code in HEADLINES:
         indicator = INDICATORS[code]
         result = compute(code, period_start=start, period_end=end, country_id=country_id)
         if indicator.is_count:
-            value: exports.Value = MARK if result.total.value is None else result.total.value
+            counts.append([str(indicator.title), MARK if result.total.value is None else result.total.value])
         else:
             v = result.total_value
-            value = MARK if v is None or v.value is None else v.value
-        rows.append([str(indicator.title), value])
-    return Table(_("Key figures"), [_("Indicator"), _("Value")], rows, [_period_line(start, end), rule.text()])
+            measures.append([str(indicator.title), MARK if v is None or v.value is None else v.value])
+    notes = [_period_line(start, end), rule.text()]
+    return [
+        Table(_("Key figures"), [_("Indicator"), _("Count")], counts, notes),
+        Table(_("Key measures"), [_("Indicator"), _("Value")], measures, notes, value_columns=frozenset({1})),
+    ]
 
 
 def national_tables(country_id: int, start: dt.date, end: dt.date) -> list[tuple[str, list[Table]]]:
     lines = [_period_line(start, end)]
-    sheets: list[tuple[str, list[Table]]] = [(_("Key figures"), [headline_table(country_id, start, end)])]
+    sheets: list[tuple[str, list[Table]]] = [(_("Key figures"), headline_tables(country_id, start, end))]
     for panel in PANELS:
         pr = panel_result(panel, country_id=country_id, start=start, end=end, filters={})
         if pr.result is None:
