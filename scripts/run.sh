@@ -18,6 +18,9 @@ if [[ "$($BIN/python manage.py shell -c 'from sanad.institutions.models import C
   echo "Generating a few synthetic reports and cases for the demo..."
   $BIN/python manage.py generate_synthetic --cases 40 --seed 1
   $BIN/python manage.py load_demo_referrals
+  # The generator above writes through the services, but nothing drains the queue before the worker
+  # starts: build every statistics fact now so the dashboards are not empty.
+  $BIN/python manage.py rebuild_statistics
 fi
 $BIN/python manage.py collectstatic --no-input -v 0
 

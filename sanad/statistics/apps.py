@@ -8,6 +8,6 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from sanad.statistics import access_rules, signals  # noqa: F401 - registers the rules
+        from sanad.statistics import access_rules, pack_section, signals  # noqa: F401 - registers rules, section
 
         signals.connect()

@@ -42,7 +42,7 @@ def dataset() -> Country:
     call_command("rebuild_statistics")
     country = Country.objects.get(code="bh")
     # Threshold 1: nothing suppressed, so the published numbers can be compared with hand counts.
-    StatisticsSettings.objects.create(country=country, threshold=1)
+    StatisticsSettings.objects.update_or_create(country=country, defaults={"threshold": 1})
     return country
 
 
