@@ -12,7 +12,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sanad.statistics.indicators import DIMENSIONS, INDICATORS, Result, compute
+from sanad.statistics.indicators import DIMENSIONS, INDICATORS, Result, compute, prefetch
 from sanad.statistics.labels import choices, label_map, order_keys
 
 FILTER_DIMS = (
@@ -183,6 +183,12 @@ def headline_results(
             )
         )
     return out
+
+
+def prefetch_dashboard(*, country_id: int, start: dt.date, end: dt.date, filters: dict[str, list[str]]) -> int:
+    """Every count the dashboard shows, one query per fact table (inside ``memoised()``)."""
+    wanted = [(p.indicator, p.by) for p in PANELS] + [(code, ()) for code in HEADLINES]
+    return prefetch(wanted, period_start=start, period_end=end, filters=filters, country_id=country_id)
 
 
 def label_of(key: str, labels: dict[str, str]) -> str:

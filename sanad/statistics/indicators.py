@@ -363,7 +363,10 @@ def compute(
         return _values(indicator, keys, where, params, by, clean, rule, country_id, arrange, period_start, period_end)
 
     extra = [period_start.replace(day=1)] if indicator.measure == "repeat" else []
-    rows = _fetch(_counts_sql(indicator, keys, where), params + extra)
+    rows = cached(
+        _rows_key(indicator, where, params + extra, keys),
+        lambda: _fetch(_counts_sql(indicator, keys, where), params + extra),
+    )
     row_keys, col_keys, counts = _grid(rows, len(keys))
     if by:
         ordered_rows = arrange(by[0], country_id, row_keys)
@@ -377,6 +380,81 @@ def compute(
     if indicator.measure == "rate":
         result.values = _rates(table, by, country_id, rule)
     return result
+
+
+def _rows_key(indicator: Indicator, where: str, params: list[Any], keys: Sequence[str]) -> tuple[str, ...]:
+    kind = "count" if indicator.measure in ("count", "rate") else indicator.measure
+    return ("rows", indicator.table, kind, where, repr(params), *keys)
+
+
+def prefetch(
+    requests: Sequence[tuple[str, Sequence[str]]],
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    filters: Mapping[str, Sequence[str]],
+    country_id: int,
+) -> int:
+    """Inside ``memoised()``: read the counts of many (indicator, by) pairs at once, one query per fact
+    table (GROUPING SETS), so a dashboard scans each table once instead of once per panel. The
+    ``compute`` calls that follow find their rows ready. Filters an indicator lacks are left out, as
+    the dashboard does. Returns how many queries were run."""
+    groups: dict[tuple[str, ...], tuple[Indicator, str, list[Any], list[tuple[str, ...]]]] = {}
+    _rule, consent = settings_for(country_id)
+    for code, by in requests:
+        indicator = INDICATORS[code]
+        if not indicator.is_count and indicator.measure != "rate":
+            continue
+        usable = {d: [str(v) for v in vs] for d, vs in filters.items() if d in indicator.dimensions and vs}
+        if len(usable) != len([d for d, vs in filters.items() if vs]):
+            continue
+        where, params = _where(indicator, country_id, period_start, period_end, usable, consent)
+        if indicator.measure == "repeat":
+            params = [*params, period_start.replace(day=1)]
+        kind = "count" if indicator.measure in ("count", "rate") else indicator.measure
+        group = groups.setdefault((indicator.table, kind, where, repr(params)), (indicator, where, params, []))
+        keys = tuple(DIMENSIONS[d].column for d in by)
+        if keys not in group[3]:
+            group[3].append(keys)
+    for indicator, where, params, sets in groups.values():
+        columns = sorted({c for keys in sets for c in keys})
+        names = {c: f"d{i}" for i, c in enumerate(columns)}
+        inner_cols = ", ".join(f"{c} AS {names[c]}" for c in columns) or "1 AS d_none"
+        if indicator.measure in ("survivors", "repeat"):
+            order_extra = ", incident_id" if indicator.table == "statistics_incidentfact" else ""
+            extra = ", sum(incidents) OVER (PARTITION BY survivor_key) AS n, first_month" if (
+                indicator.measure == "repeat"
+            ) else ""
+            source = (
+                f"(SELECT DISTINCT ON (survivor_key) {inner_cols}{extra} FROM {indicator.table} "  # noqa: S608
+                f"WHERE {where} AND survivor_key IS NOT NULL ORDER BY survivor_key, month{order_extra}) s"
+            )
+            # For repeat victimisation the period start, the last parameter, is the outer filter's.
+            outer_where = " WHERE s.n >= 2 OR s.first_month < %s" if indicator.measure == "repeat" else ""
+        else:
+            source = f"(SELECT {inner_cols} FROM {indicator.table} WHERE {where}) s"  # noqa: S608
+            outer_where = ""
+        all_names = [names[c] for c in columns]
+        grouping = f"GROUPING({', '.join(all_names)})" if all_names else "0"
+        grouping_sets = ", ".join("(" + ", ".join(names[c] for c in keys) + ")" for keys in sets)
+        select = ", ".join(all_names) + ", " if all_names else ""
+        sql = (
+            f"SELECT {select}{grouping}, count(*) FROM {source}{outer_where} "  # noqa: S608
+            f"GROUP BY GROUPING SETS ({grouping_sets})"
+        )
+        rows = _fetch(sql, params)
+        by_set: dict[tuple[str, ...], list[tuple[Any, ...]]] = {keys: [] for keys in sets}
+        for row in rows:
+            mask = int(row[len(columns)]) if columns else 0
+            count = row[-1]
+            for keys in sets:
+                expected = sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in keys)
+                if mask == expected:
+                    values = tuple(row[columns.index(c)] for c in keys)
+                    by_set[keys].append((*values, count) if keys else ("", count))
+        for keys, found in by_set.items():
+            cached(_rows_key(indicator, where, params, keys), lambda found=found: found)  # type: ignore[misc]
+    return len(groups)
 
 
 def _rates(table: ProtectedTable, by: tuple[str, ...], country_id: int, rule: Rule) -> dict[str, Value]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from sanad.documents import pdf
 from sanad.statistics import exports
-from sanad.statistics.dashboard import HEADLINES, PANELS, panel_result
+from sanad.statistics.dashboard import HEADLINES, PANELS, panel_result, prefetch_dashboard
 from sanad.statistics.exports import MARK, Table
 from sanad.statistics.indicators import INDICATORS, compute, settings_for
 from sanad.statistics.labels import label_map, order_keys
@@ -43,6 +43,7 @@ def headline_tables(country_id: int, start: dt.date, end: dt.date) -> list[Table
 
 def national_tables(country_id: int, start: dt.date, end: dt.date) -> list[tuple[str, list[Table]]]:
     lines = [_period_line(start, end)]
+    prefetch_dashboard(country_id=country_id, start=start, end=end, filters={})
     sheets: list[tuple[str, list[Table]]] = [(_("Key figures"), headline_tables(country_id, start, end))]
     for panel in PANELS:
         pr = panel_result(panel, country_id=country_id, start=start, end=end, filters={})

@@ -28,6 +28,7 @@ from sanad.statistics.dashboard import (
     PanelResult,
     headline_results,
     panel_result,
+    prefetch_dashboard,
 )
 from sanad.statistics.indicators import DIMENSIONS, INDICATORS, settings_for
 from sanad.statistics.labels import label_map
@@ -118,6 +119,7 @@ def dashboard(request: HttpRequest, kind: str | None = None, pk: int | None = No
         return render(request, "statistics/dashboard.html", context, status=400)
     start, end = form.period()
     filters = form.filters()
+    prefetch_dashboard(country_id=country_id, start=start, end=end, filters=filters)
     panels = []
     for panel in PANELS:
         pr = panel_result(panel, country_id=country_id, start=start, end=end, filters=filters)
@@ -171,6 +173,7 @@ def panel_download(
     filters = form.filters()
     lines = _context_lines(form, country_id, scope_obj)
     if key == "all":
+        prefetch_dashboard(country_id=country_id, start=start, end=end, filters=filters)
         results = [panel_result(p, country_id=country_id, start=start, end=end, filters=filters) for p in PANELS]
         tables = [
             exports.table_of(str(pr.panel.title), pr.result, pr.row_labels, pr.col_labels, context=lines)

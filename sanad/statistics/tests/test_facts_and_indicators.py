@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sanad.access.actor import Actor
@@ -24,7 +25,7 @@ from sanad.people.models import Person, PersonIdentity
 from sanad.people.selectors import count_unique_persons
 from sanad.people.services import PersonInput, person_register
 from sanad.statistics.facts import FACT_SOURCES, drain
-from sanad.statistics.indicators import IndicatorError, compute
+from sanad.statistics.indicators import INDICATORS, IndicatorError, compute
 from sanad.statistics.keys import survivor_key
 from sanad.statistics.models import CaseFact, IncidentFact, QueuedChange, StatisticsSettings
 from sanad.statistics.tasks import refresh_statistics
@@ -194,3 +195,37 @@ def test_raw_sql_and_copy_are_queued_too(dataset: Country) -> None:
 
 def test_court_orders_can_register_a_fact_source() -> None:
     assert {"cases", "referrals", "appeals"} <= set(FACT_SOURCES)
+
+
+@pytest.mark.parametrize("filters", [{}, {"sex": ["female"]}, {"governorate": ["1", "2"]}])
+def test_the_dashboard_batch_gives_the_same_numbers_as_one_by_one(dataset: Country, filters: Any) -> None:
+    from sanad.statistics.dashboard import HEADLINES, PANELS, applicable, prefetch_dashboard
+    from sanad.statistics.memo import memoised
+
+    StatisticsSettings.objects.filter(country=dataset).update(threshold=3)
+    wanted = [(p.indicator, p.by) for p in PANELS] + [(code, ()) for code in HEADLINES]
+    governorates = list(dataset.areas.order_by("pk").values_list("pk", flat=True)[:2])
+    if "governorate" in filters:
+        filters = {"governorate": [str(g) for g in governorates]}
+
+    def run() -> list[Any]:
+        out = []
+        for code, by in wanted:
+            usable, missing = applicable(code, filters)
+            if missing:
+                continue
+            r = compute(code, **ALL, by=by, filters=usable, country_id=dataset.pk)
+            out.append((code, by, r.table, r.values))
+        return out
+
+    one_by_one = run()
+    with memoised():
+        queries = prefetch_dashboard(country_id=dataset.pk, start=ALL["period_start"], end=ALL["period_end"],
+                                     filters=filters)
+        with CaptureQueriesContext(connection) as ctx:
+            batched = run()
+    assert queries <= 10
+    assert batched == one_by_one
+    # Only medians and shares were left to read one by one.
+    assert len(ctx.captured_queries) <= 2 * len([c for c, _ in wanted if not INDICATORS[c].is_count
+                                                 and INDICATORS[c].measure != "rate"]) + 3
