@@ -171,7 +171,7 @@ GROUP BY status;
 
 
 def hand_sql_ms(
-    url: str, country: int, column: str | None, value: str | None, *, start: str, end: str, repeat: int = 5
+    url: str, country: int, column: str | None, value: str | None, *, start: str, end: str, repeat: int = 3
 ) -> float:
     import psycopg
 
