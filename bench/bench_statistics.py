@@ -299,6 +299,10 @@ def main() -> None:
         ("relationship", "&relationship=spouse", "relationship", "spouse"),
         ("channel", "&channel=hotline", "channel", "hotline"),
     ]
+    # BENCH_FILTERS=sex,channel runs those filters only, keeping the other results of an earlier run.
+    only = [f for f in os.environ.get("BENCH_FILTERS", "").split(",") if f]
+    if only:
+        filters = [f for f in filters if f[0] in only]
     results: list[Result] = []
     with server(url) as base:
         for name, query, column, value in filters:
@@ -312,6 +316,16 @@ def main() -> None:
             results.append(r)
             print(f"{r.name:32} median {r.median_ms:8.1f} ms  p95 {r.p95_ms:8.1f} ms  {r.extra}", flush=True)
     results.append(new_case_latency(url))
+    if only:
+        import json
+
+        from bench.harness import RESULTS
+
+        earlier = RESULTS / "statistics.json"
+        if earlier.exists():
+            fresh = {r.name for r in results}
+            kept = [Result(**r) for r in json.loads(earlier.read_text())["results"] if r["name"] not in fresh]
+            results = kept + results
     load_avg = os.getloadavg()
     out = write_results(
         "statistics",
