@@ -7,7 +7,15 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench_shell", "bench_audit", "bench_linkage", "bench_search", "bench_cases", "bench_referrals"]
+BENCHMARKS = [
+    "bench_shell",
+    "bench_audit",
+    "bench_linkage",
+    "bench_search",
+    "bench_cases",
+    "bench_referrals",
+    "bench_statistics",
+]
 
 
 def main() -> None:

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "sanad.referrals",
     "sanad.courts",
     "sanad.strategy",
+    "sanad.statistics",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("courts/", include("sanad.courts.urls")),
     path("definitions/", include("sanad.taxonomy.urls")),
     path("strategy/", include("sanad.strategy.urls")),
+    path("statistics/", include("sanad.statistics.urls")),
     # The administration area signs in through the same page, with the same second factor and lockout.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin-login"),
     path("admin/", admin.site.urls),

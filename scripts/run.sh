@@ -20,6 +20,9 @@ if [[ "$($BIN/python manage.py shell -c 'from sanad.institutions.models import C
   $BIN/python manage.py load_demo_referrals
   echo "Loading the national strategy and a demo reporting round..."
   $BIN/python manage.py load_strategy bh --demo-round
+  # The generator above writes through the services, but nothing drains the queue before the worker
+  # starts: build every statistics fact now so the dashboards are not empty.
+  $BIN/python manage.py rebuild_statistics
 fi
 $BIN/python manage.py collectstatic --no-input -v 0
 

@@ -11,6 +11,7 @@ from sanad.notices.api import NoticeViewSet
 from sanad.people.api import PersonViewSet
 from sanad.people.review_api import LinkCandidateViewSet
 from sanad.referrals.api import ReferralFormPdfView, ReferralViewSet
+from sanad.statistics.api import IndicatorListView, IndicatorValueView
 from sanad.strategy.api import ReportingRoundViewSet, StrategyReportView, StrategyViewSet, SubmissionViewSet
 from sanad.taxonomy.api import DefinitionVersionViewSet
 
@@ -47,5 +48,7 @@ urlpatterns = [
     path("referrals/<int:pk>/form.pdf", ReferralFormPdfView.as_view(), name="api-referral-form-pdf"),
     path("compliance-reports/<int:pk>.pdf", ComplianceReportPdfView.as_view(), name="api-compliance-report-pdf"),
     path("strategies/<int:pk>/report.<str:fmt>", StrategyReportView.as_view(), name="api-strategy-report"),
+    path("statistics/indicators/", IndicatorListView.as_view(), name="api-statistics-indicators"),
+    path("statistics/indicators/<slug:code>/", IndicatorValueView.as_view(), name="api-statistics-indicator"),
     path("", include(router.urls)),
 ]

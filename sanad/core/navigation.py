@@ -66,6 +66,12 @@ STRATEGY = NavItem(
     "strategy-home",
     _("Pillars, indicators and targets; reporting rounds, institutions' forms, progress and evaluation."),
 )
+STATISTICS = NavItem(
+    _("Statistics"), "statistics-dashboard", _("National anonymous statistics: dashboards, tables and report packs.")
+)
+COUNTING_RULES = NavItem(
+    _("Counting rules"), "statistics-rules", _("How every national figure is counted, and each indicator's definition.")
+)
 API_DOCS = NavItem(_("API documentation"), "api-docs", _("The REST API for institutions' systems."))
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -93,8 +99,8 @@ ROLE_ITEMS: dict[str, list[NavItem]] = {
     Role.SUPERVISOR: [CASES, REFERRALS, COURTS, APPEALS, MARAC, PEOPLE, RESPONSE_TIMES, DIRECTORY, DEFINITIONS],
     Role.EXAMINER: [CASES, REFERRALS, PEOPLE, DIRECTORY, DEFINITIONS],
     Role.INSTITUTION_ADMIN: [ADMIN, STRATEGY, DIRECTORY, DEFINITIONS],
-    Role.NATIONAL_ADMIN: [ADMIN, STRATEGY, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
-    Role.STATISTICIAN: [STRATEGY, DIRECTORY, DEFINITIONS],
+    Role.NATIONAL_ADMIN: [ADMIN, STRATEGY, STATISTICS, DEFINITIONS, STANDARDS, RESPONSE_TIMES, DIRECTORY, API_DOCS],
+    Role.STATISTICIAN: [STATISTICS, COUNTING_RULES, STRATEGY, DEFINITIONS, DIRECTORY, API_DOCS],
     Role.NATIONAL_COORDINATOR: [REFERRALS, RESPONSE_TIMES, STANDARDS, DIRECTORY, DEFINITIONS],
     Role.AUDITOR: [AUDIT, DIRECTORY, DEFINITIONS],
     Role.COURT_CLERK: [COURTS, REFERRALS, DIRECTORY, DEFINITIONS],

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from sanad.statistics.facts import drain, rebuild_all
+
+
+class Command(BaseCommand):
+    help = "Rebuild every statistics fact from the source records (after a bulk load or a new definitions version)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--queued", action="store_true", help="only drain the queue of changed rows")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["queued"]:
+            total = 0
+            while taken := drain():
+                total += taken
+            self.stdout.write(f"{total} queued changes refreshed")
+            return
+        counts = rebuild_all()
+        self.stdout.write(", ".join(f"{n} {kind} facts" for kind, n in counts.items()))
