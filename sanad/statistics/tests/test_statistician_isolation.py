@@ -30,6 +30,11 @@ OPEN_NAMES = {
     "mfa-recovery-codes", "js-i18n-catalog", "set-language", "choose-membership", "institution-directory",
     "healthz", "notice-inbox", "notice-mark-all-read", "api-schema", "api-docs", "api-root",
     "definitions-current", "admin-login",
+    # The national strategy's progress and evaluation: indicator values per institution, no person
+    # (institutions' forms and their evidence stay closed to statisticians).
+    "strategy-home", "strategy-detail", "strategy-progress", "strategy-report-pdf", "strategy-report-xlsx",
+    "strategy-round", "api-strategy-list", "api-strategy-detail", "api-strategy-progress", "api-strategy-report",
+    "api-strategy-round-list", "api-strategy-round-detail",
 }
 OPEN_PREFIXES = (
     "statistics-", "api-statistics-", "definitions-", "definition-version-", "governorate-", "sector-",
