@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -10,6 +13,7 @@ from sanad.access.policy import can, get_for, scope
 from sanad.audit.services import audit_record
 from sanad.cases.access_rules import remember_reach
 from sanad.cases.models import Appeal, Case, CaseStatus, PlanAction, Report, ReportStatus
+from sanad.people.matching import name_filter
 from sanad.people.names import name_tokens
 
 
@@ -65,14 +69,48 @@ def case_list(
             # A case number (BH-2026-000123) is matched exactly or by its tail.
             qs = qs.filter(number__iendswith=search)
         else:
-            # The survivor's normalised name key: hamza, taa marbuta, alef maqsura, diacritics all fold.
-            for token in name_tokens(search)[:5]:
-                plain = token.replace("-", "")
-                # The name key keeps family names without their article (الحداد → حداد).
-                if plain.startswith("ال") and len(plain) > 4:
-                    plain = plain[2:]
-                qs = qs.filter(survivor__name_key__contains=plain)
+            # The survivor's name words, kept on the case: hamza, taa marbuta, alef maqsura and
+            # diacritics fold as in search while typing, and the last word may be half typed.
+            qs = qs.filter(name_filter(name_tokens(search)[:5], field="survivor_words"))
     return qs
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a worklist, with no total count: counting every case that matches a common name
+    reads them all once more, and the page shows only where it is and whether more follow."""
+
+    rows: list[Case]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def object_list(self) -> list[Case]:
+        return self.rows
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def __iter__(self) -> Iterator[Case]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def case_page(cases: QuerySet[Case], number: str | int | None, *, size: int = 25) -> CasePage:
+    """The page ``number`` (1 when missing or not a number) of ``cases``, in their order: one more
+    row than the page is read to learn whether another page follows."""
+    page = int(number) if str(number or "").isdigit() and int(number or 0) > 0 else 1
+    rows = list(cases[(page - 1) * size : page * size + 1])
+    return CasePage(rows=rows[:size], number=page, has_next=len(rows) > size)
 
 
 def case_get(*, actor: Actor, pk: int, action: str = "case.view") -> Case:

@@ -185,7 +185,9 @@ def queries_of(client: MfaClient, path: str, data: dict[str, str] | None = None)
 @pytest.mark.parametrize(
     ("path", "data", "pinned"),
     [
-        ("/cases/", {"view": "open"}, 10),  # the unit's new reports beside the open cases
+        # The unit's new reports beside the open cases; the page reads one row more than it shows
+        # instead of counting them all.
+        ("/cases/", {"view": "open"}, 9),
         ("/api/v1/reports/", {}, 6),
         ("/api/v1/reports/", {"queue": "new"}, 6),
         ("/api/v1/reports/", {"status": "case_opened"}, 6),
@@ -223,7 +225,8 @@ def test_case_list_api_issues_a_fixed_number_of_queries(client: MfaClient, intak
     few = queries_of(client, "/api/v1/cases/", {"q": "عائشه"})
     open_cases(intake, 9)
     many = queries_of(client, "/api/v1/cases/", {"q": "عائشه"})
-    assert len(many) == len(few) == 6, many
+    # One of them finds the words the last typed word may be the beginning of.
+    assert len(many) == len(few) == 7, many
 
 
 def test_report_list_api_shows_the_units_queue_and_hides_other_units(
