@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     atomic = False
 
     dependencies = [
-        ('cases', '0010_case_survivor_words'),
+        ("cases", "0010_case_survivor_words"),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='case',
-            index=models.Index(fields=['-created_at', 'id'], name='case_newest'),
+            model_name="case",
+            index=models.Index(fields=["-created_at", "id"], name="case_newest"),
         ),
     ]

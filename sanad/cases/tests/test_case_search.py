@@ -56,9 +56,7 @@ def test_name_search_finds_every_spelling(intake: Actor, typed: str) -> None:
 
 
 @pytest.mark.parametrize("typed", ["فاطمه", "فاطمة", "فاطِمَة الأنصاري", "فاطمة الانصارى", "فاطمه انصار"])
-def test_taa_marbuta_hamza_and_alef_maqsura_fold_on_the_page(
-    client: MfaClient, intake: Actor, typed: str
-) -> None:
+def test_taa_marbuta_hamza_and_alef_maqsura_fold_on_the_page(client: MfaClient, intake: Actor, typed: str) -> None:
     case = open_case(intake, "فاطمة", "الأنصاري")
     open_case(intake, "مريم", "الأنصاري")
     assert intake.user is not None
