@@ -4,38 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0004_appeals"),
+        ('cases', '0004_appeals'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="timelineentry",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("opened", "Case opened"),
-                    ("report_linked", "Report linked"),
-                    ("status_changed", "Status changed"),
-                    ("assigned", "Assigned"),
-                    ("risk_assessed", "Risk assessed"),
-                    ("closure_requested", "Closure requested"),
-                    ("closure_approved", "Closure approved"),
-                    ("closure_rejected", "Closure rejected"),
-                    ("reopened", "Reopened"),
-                    ("confidentiality", "Confidentiality changed"),
-                    ("plan_action_added", "Plan action added"),
-                    ("plan_action_done", "Plan action done"),
-                    ("service_delivered", "Service delivered"),
-                    ("note_added", "Note added"),
-                    ("attachment_added", "Attachment added"),
-                    ("marac_listed", "Listed for multi-agency review"),
-                    ("marac_decided", "Multi-agency review outcome"),
-                    ("marac_action_agreed", "Multi-agency action agreed"),
-                    ("marac_action_done", "Multi-agency action done"),
-                    ("marac_action_overdue", "Multi-agency action overdue"),
-                ],
-                max_length=24,
-            ),
+            model_name='timelineentry',
+            name='kind',
+            field=models.CharField(choices=[('opened', 'Case opened'), ('report_linked', 'Report linked'), ('status_changed', 'Status changed'), ('assigned', 'Assigned'), ('risk_assessed', 'Risk assessed'), ('closure_requested', 'Closure requested'), ('closure_approved', 'Closure approved'), ('closure_rejected', 'Closure rejected'), ('reopened', 'Reopened'), ('confidentiality', 'Confidentiality changed'), ('plan_action_added', 'Plan action added'), ('plan_action_done', 'Plan action done'), ('service_delivered', 'Service delivered'), ('note_added', 'Note added'), ('attachment_added', 'Attachment added'), ('marac_listed', 'Listed for multi-agency review'), ('marac_decided', 'Multi-agency review outcome'), ('marac_action_agreed', 'Multi-agency action agreed'), ('marac_action_done', 'Multi-agency action done'), ('marac_action_overdue', 'Multi-agency action overdue')], max_length=24),
         ),
     ]

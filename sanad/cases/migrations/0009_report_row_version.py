@@ -6,56 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0008_report_new_queue_index"),
+        ('cases', '0008_report_new_queue_index'),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name="report",
-            name="insert_insert",
+            model_name='report',
+            name='insert_insert',
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name="report",
-            name="update_update",
+            model_name='report',
+            name='update_update',
         ),
         migrations.AddField(
-            model_name="report",
-            name="row_version",
+            model_name='report',
+            name='row_version',
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name="reportevent",
-            name="row_version",
+            model_name='reportevent',
+            name='row_version',
             field=models.PositiveIntegerField(default=1),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="report",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "cases_reportevent" ("case_id", "channel_code", "confidentiality", "country_id", "created_at", "created_by_id", "definitions_version_id", "id", "narrative", "owner_unit_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "reporter_name", "reporter_type_code", "row_version", "status", "urgent") VALUES (NEW."case_id", NEW."channel_code", NEW."confidentiality", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."definitions_version_id", NEW."id", NEW."narrative", NEW."owner_unit_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."received_at", NEW."reporter_name", NEW."reporter_type_code", NEW."row_version", NEW."status", NEW."urgent"); RETURN NULL;',
-                    hash="d301c965ddace6136a60db2a954dc446eb0b5bf1",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_199c9",
-                    table="cases_report",
-                    when="AFTER",
-                ),
-            ),
+            model_name='report',
+            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_reportevent" ("case_id", "channel_code", "confidentiality", "country_id", "created_at", "created_by_id", "definitions_version_id", "id", "narrative", "owner_unit_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "reporter_name", "reporter_type_code", "row_version", "status", "urgent") VALUES (NEW."case_id", NEW."channel_code", NEW."confidentiality", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."definitions_version_id", NEW."id", NEW."narrative", NEW."owner_unit_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."received_at", NEW."reporter_name", NEW."reporter_type_code", NEW."row_version", NEW."status", NEW."urgent"); RETURN NULL;', hash='d301c965ddace6136a60db2a954dc446eb0b5bf1', operation='INSERT', pgid='pgtrigger_insert_insert_199c9', table='cases_report', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="report",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "cases_reportevent" ("case_id", "channel_code", "confidentiality", "country_id", "created_at", "created_by_id", "definitions_version_id", "id", "narrative", "owner_unit_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "reporter_name", "reporter_type_code", "row_version", "status", "urgent") VALUES (NEW."case_id", NEW."channel_code", NEW."confidentiality", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."definitions_version_id", NEW."id", NEW."narrative", NEW."owner_unit_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."received_at", NEW."reporter_name", NEW."reporter_type_code", NEW."row_version", NEW."status", NEW."urgent"); RETURN NULL;',
-                    hash="af47d9ab38d5adfb79a19697cafac155a30be8ff",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_ecc1b",
-                    table="cases_report",
-                    when="AFTER",
-                ),
-            ),
+            model_name='report',
+            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_reportevent" ("case_id", "channel_code", "confidentiality", "country_id", "created_at", "created_by_id", "definitions_version_id", "id", "narrative", "owner_unit_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "reporter_name", "reporter_type_code", "row_version", "status", "urgent") VALUES (NEW."case_id", NEW."channel_code", NEW."confidentiality", NEW."country_id", NEW."created_at", NEW."created_by_id", NEW."definitions_version_id", NEW."id", NEW."narrative", NEW."owner_unit_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."received_at", NEW."reporter_name", NEW."reporter_type_code", NEW."row_version", NEW."status", NEW."urgent"); RETURN NULL;', hash='af47d9ab38d5adfb79a19697cafac155a30be8ff', operation='UPDATE', pgid='pgtrigger_update_update_ecc1b', table='cases_report', when='AFTER')),
         ),
     ]
