@@ -13,6 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,16 +34,16 @@ def _movable() -> list[tuple[type[models.Model], str]]:
     # persons, court parties point to a person without a reverse accessor, and must follow the
     # merge all the same. The registry's own hidden ones (merge records, link candidates and
     # identities) record facts about the two records and stay as they are.
-    relations = [*Person._meta.related_objects]
-    relations += [
-        f
-        for f in Person._meta.get_fields(include_hidden=True)
-        if f.auto_created
-        and not f.concrete
-        and f.hidden
-        and f.related_model._meta.app_label != Person._meta.app_label
-        and f not in relations
-    ]
+    relations: list[ForeignObjectRel] = [*Person._meta.related_objects]
+    for f in Person._meta.get_fields(include_hidden=True):
+        if (
+            isinstance(f, ForeignObjectRel)
+            and f.hidden
+            and f.related_model is not None
+            and f.related_model._meta.app_label != Person._meta.app_label
+            and f not in relations
+        ):
+            relations.append(f)
     for rel in relations:
         if rel.related_model is Person or getattr(rel.related_model, "pgh_obj", None) is not None:
             continue  # the merge link itself, and history rows: history must keep what happened
