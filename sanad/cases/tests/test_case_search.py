@@ -139,3 +139,21 @@ def test_pages_follow_without_a_count(client: MfaClient, intake: Actor) -> None:
     assert second.content.decode().count('data-testid="case-row"') == 2
     # A page number that is not one shows the first page.
     assert len(client.get("/cases/", {"view": "all", "page": "x"}).context["page"]) == 25
+
+
+def test_a_merge_that_would_put_a_person_twice_in_one_role_on_a_report_is_refused(
+    intake: Actor, actor_for: Any
+) -> None:
+    from sanad.cases.models import ReportPerson
+    from sanad.people.merge import MergeRefused
+
+    steward = actor_for(Role.DATA_STEWARD)
+    first = person_register(actor=intake, data=PersonInput(first_name="هند", family_name="الكواري"))
+    second = person_register(actor=intake, data=PersonInput(first_name="هند", family_name="كواري"))
+    report = services.report_register(actor=intake, data=report_input(first))
+    services.report_add_person(actor=intake, report=report, person_id=second.pk, role="survivor")
+    before = sorted(ReportPerson.objects.values_list("pk", "person_id", "role"))
+    with pytest.raises(MergeRefused):
+        person_merge(actor=steward, survivor=first, duplicate=second, reason="same person")
+    assert sorted(ReportPerson.objects.values_list("pk", "person_id", "role")) == before
+    assert Person.objects.get(pk=second.pk).merged_into_id is None
