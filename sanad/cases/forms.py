@@ -15,14 +15,32 @@ from sanad.cases.models import AppealStatus, PersonRole, PlanKind, Platform, Rep
 from sanad.cases.risk import Instrument
 from sanad.cases.services import IncidentInput, ReportEdit, ReportInput
 from sanad.institutions.models import Governorate, Institution, Membership
-from sanad.taxonomy.models import CodeList, DefinitionVersion
+from sanad.taxonomy.models import Code, CodeList, DefinitionVersion, VersionStatus
 from sanad.taxonomy.selectors import codes_of
 
 DATE = {"type": "date"}
 
 
+# A published version never changes (the database refuses any change to it), so its active codes
+# are read once per process, every list at once; a draft's are read each time.
+_PUBLISHED_CODES: dict[tuple[int, Any], dict[str, list[Code]]] = {}
+
+
+def _active_codes(version: DefinitionVersion, code_list: str) -> list[Code]:
+    if version.status != VersionStatus.PUBLISHED:
+        return list(codes_of(version, code_list).filter(active=True))
+    key = (version.pk, version.published_at)
+    lists = _PUBLISHED_CODES.get(key)
+    if lists is None:
+        lists = {}
+        for code in codes_of(version).filter(active=True):
+            lists.setdefault(code.list, []).append(code)
+        _PUBLISHED_CODES[key] = lists
+    return lists.get(code_list, [])
+
+
 def code_choices(version: DefinitionVersion | None, code_list: str, *, blank: bool = True) -> list[tuple[str, str]]:
-    rows = [(c.code, c.label) for c in codes_of(version, code_list).filter(active=True)] if version else []
+    rows = [(c.code, c.label) for c in _active_codes(version, code_list)] if version else []
     return [("", "—"), *rows] if blank else rows
 
 

@@ -246,6 +246,10 @@ def _record_history(cursor: Any, table: str, columns: Sequence[str], rows: list[
         return
     cursor.execute("SELECT now()")
     now = _text(cursor.fetchone()[0])
+    untracked = UNTRACKED.get(table, 0)
+    if untracked:
+        columns = columns[:-untracked]
+        lines = [line.rsplit("\t", untracked)[0] for line in lines]
     history = [f"{line}\t{now}\tinsert\t{row[0]}" for line, row in zip(lines, rows, strict=True)]
     _copy_lines(cursor, HISTORY[table], (*columns, "pgh_created_at", "pgh_label", "pgh_obj_id"), history)
 
@@ -270,8 +274,10 @@ INCIDENT_COLUMNS = (
 CASE_COLUMNS = (
     "id", "owner_unit_id", "confidentiality", "created_by_id", "created_at", "country_id", "number", "year",
     "sequence", "survivor_id", "status", "assigned_to_id", "risk_level", "multi_agency_review",
-    "definitions_version_id", "closure_reason_code", "closed_at", "row_version",
+    "definitions_version_id", "closure_reason_code", "closed_at", "row_version", "survivor_words",
 )  # fmt: skip
+# Columns of a table that its history does not keep (the last ones of its COPY).
+UNTRACKED = {"cases_case": 1}
 TIMELINE_COLUMNS = ("id", "case_id", "at", "kind", "by_id", "params")
 ASSESSMENT_COLUMNS = (
     "id", "case_id", "instrument", "answers", "score", "computed_level", "level", "judgement_reason",
@@ -310,6 +316,8 @@ class _Chunk:
     assessments: list[list[Any]] = field(default_factory=list)
     services: list[list[Any]] = field(default_factory=list)
     closures: list[list[Any]] = field(default_factory=list)
+    # Each new person's name key: a case copies its survivor's words (what the trigger does per row).
+    name_keys: dict[int, str] = field(default_factory=dict)
 
 
 class BulkGenerator:
@@ -383,12 +391,12 @@ class BulkGenerator:
         latin = f"{names.latin(first)} {names.latin(family, family=True)}" if f.random() < 0.2 else ""
         born = at.date() - dt.timedelta(days=age * 365 + f.randrange(365))
         phone = self.seal(f"3{f.randrange(10**7):07d}", context="people.person.phones") if f.random() < 0.7 else None
+        key = chunk.name_keys[pid] = name_key_of(first_ar, father_ar, grandfather_ar, family_ar, latin)
         chunk.persons.append(
             [
                 pid, staff.unit.pk, "normal", staff.intake, at, self.country.pk, first_ar, father_ar, grandfather_ar,
                 family_ar, latin, "female" if sex == "f" else "male", born if f.random() < 0.9 else None,
-                f.random() < 0.1, "", phone, None,
-                name_key_of(first_ar, father_ar, grandfather_ar, family_ar, latin), None,
+                f.random() < 0.1, "", phone, None, key, None,
             ]
         )  # fmt: skip
         if f.random() < 0.4:
@@ -491,6 +499,7 @@ class BulkGenerator:
             [
                 case_id, staff.unit.pk, "normal", staff.intake, opened, self.country.pk, text, year, sequence, survivor,
                 status, staff.worker, level, flagged, version, reason, closed_at, 1 + changes,
+                chunk.name_keys[survivor].split(),
             ]
         )  # fmt: skip
 

@@ -120,7 +120,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         ).distinct()
     if view == "awaiting":
         cases = selectors.awaiting_action(actor=actor, search=search, governorate=governorate).order_by(sort, "pk")
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    page = selectors.case_page(cases, request.GET.get("page"))
     reports = list(selectors.new_reports(actor=actor)[:50]) if can(actor, "report.list") else []
     return render(
         request,

@@ -37,21 +37,24 @@ class Match:
     within_reach: bool = True
 
 
-def _name_filter(tokens: tuple[str, ...]) -> Q:
-    """Each typed word must be a word of the person's keys, in any of its forms: as typed
-    (normalised), or as a given or a family name's cross-script key. The last word may still be half
-    typed, so it may also be any word it is the beginning of (from the vocabulary). Every condition
-    is then an exact-word lookup: one scan of the word index intersects them all, and only persons
-    matching every word are fetched."""
+def name_filter(tokens: tuple[str, ...], *, field: str = "words") -> Q:
+    """Each typed word must be a word of the person's keys (the array ``field``), in any of its
+    forms: as typed (normalised), without a family name's article (الحداد is kept as حداد), or as a
+    given or a family name's cross-script key. The last word may still be half typed, so it may also
+    be any word it is the beginning of (from the vocabulary). Every condition is then an exact-word
+    lookup: one scan of the word index intersects them all, and only rows matching every word are
+    fetched. Used for persons (``words``) and for cases (their survivor's words)."""
     condition = Q()
     for n, token in enumerate(tokens):
         plain = token.replace("-", "")
         given, family = phonetic_key(plain), phonetic_key(plain, family=True)
-        forms = {plain, given, family} - {""}
+        forms = {plain, normalise_family_name(plain), given, family} - {""}
         if n == len(tokens) - 1:
-            # A family name is stored without its article: "الدوس" must complete as "دوس" too.
-            forms |= completions(plain, normalise_family_name(plain), given, family)
-        condition &= Q(words__overlap=sorted(forms))
+            # A family name is stored without its article: "الدوس" must complete as "دوس" too,
+            # and "المو", still too short to be a family name, as "مو" (→ مويد).
+            bare = plain[2:] if plain.startswith("ال") and len(plain) > 3 else ""
+            forms |= completions(plain, normalise_family_name(plain), bare, given, family)
+        condition &= Q(**{f"{field}__overlap": sorted(forms)})
     return condition
 
 
@@ -112,7 +115,7 @@ def find_candidates(
         return [], []
     condition = Q(pk__in=id_person_ids)
     if tokens:
-        condition |= _name_filter(tokens)
+        condition |= name_filter(tokens)
     # No ORDER BY (the scoring below ranks) and plain columns only: sorting every candidate, or
     # building and decrypting full persons for them, is what made this slow on a large registry.
     base: QuerySet[Person] = (

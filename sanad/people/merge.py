@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,21 @@ class MergeRefused(Exception):
 def _movable() -> list[tuple[type[models.Model], str]]:
     """(model, FK column) of every row that may point to a person, M2M link tables included."""
     found: list[tuple[type[models.Model], str]] = []
-    for rel in Person._meta.related_objects:
+    # Hidden relations of other apps too (``related_name="+"``): a case's survivor, a report's
+    # persons, court parties point to a person without a reverse accessor, and must follow the
+    # merge all the same. The registry's own hidden ones (merge records, link candidates and
+    # identities) record facts about the two records and stay as they are.
+    relations: list[ForeignObjectRel] = [*Person._meta.related_objects]
+    for f in Person._meta.get_fields(include_hidden=True):
+        if (
+            isinstance(f, ForeignObjectRel)
+            and f.hidden
+            and f.related_model is not None
+            and f.related_model._meta.app_label != Person._meta.app_label
+            and f not in relations
+        ):
+            relations.append(f)
+    for rel in relations:
         if rel.related_model is Person or getattr(rel.related_model, "pgh_obj", None) is not None:
             continue  # the merge link itself, and history rows: history must keep what happened
         if rel.many_to_many:
@@ -42,7 +57,7 @@ def _movable() -> list[tuple[type[models.Model], str]]:
             found.append((through, column))
         else:
             found.append((rel.related_model, rel.field.attname))
-    return found
+    return list(dict.fromkeys(found))
 
 
 def person_merge(*, actor: Actor, survivor: Person, duplicate: Person, reason: str) -> PersonMerge:
@@ -64,7 +79,14 @@ def person_merge(*, actor: Actor, survivor: Person, duplicate: Person, reason: s
             field = model._meta.get_field(column.removesuffix("_id"))
             if field.one_to_one and model._base_manager.filter(**{column: survivor.pk}).exists():
                 raise MergeRefused(_("both records have a %(what)s") % {"what": model._meta.verbose_name})
-            rows.update(**{column: survivor.pk})
+            try:
+                with transaction.atomic():
+                    rows.update(**{column: survivor.pk})
+            except IntegrityError as error:
+                # Both on the same report in the same role, say: a person cannot be there twice.
+                raise MergeRefused(
+                    _("both records appear on the same %(what)s") % {"what": model._meta.verbose_name}
+                ) from error
             moved.append({"model": model._meta.label_lower, "field": column, "pks": pks})
         # Records merged earlier into the duplicate now lead straight to the survivor.
         earlier = list(Person.objects.filter(merged_into_id=duplicate.pk).values_list("pk", flat=True))

@@ -98,13 +98,17 @@ def test_case_page_queries_do_not_grow_with_its_history(client: MfaClient, intak
         )
 
     add_history()
+    # The first request reads what a process keeps (a published version's codes) and the session's once-only work.
+    client.get(f"/cases/{case.pk}/")
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     for _ in range(4):
         add_history()
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/cases/{case.pk}/").status_code == 200
-    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    # The row and whether its content is readable come in one query; the forms' code lists from
+    # the process (a published version never changes).
+    assert len(many) == len(few) == 24, [q["sql"] for q in many.captured_queries]
 
 
 def test_filter_by_status_and_page(client: MfaClient, intake: Actor, actor_for: Any) -> None:
@@ -185,7 +189,9 @@ def queries_of(client: MfaClient, path: str, data: dict[str, str] | None = None)
 @pytest.mark.parametrize(
     ("path", "data", "pinned"),
     [
-        ("/cases/", {"view": "open"}, 10),  # the unit's new reports beside the open cases
+        # The unit's new reports beside the open cases; the page reads one row more than it shows
+        # instead of counting them all.
+        ("/cases/", {"view": "open"}, 9),
         ("/api/v1/reports/", {}, 6),
         ("/api/v1/reports/", {"queue": "new"}, 6),
         ("/api/v1/reports/", {"status": "case_opened"}, 6),
@@ -223,7 +229,8 @@ def test_case_list_api_issues_a_fixed_number_of_queries(client: MfaClient, intak
     few = queries_of(client, "/api/v1/cases/", {"q": "عائشه"})
     open_cases(intake, 9)
     many = queries_of(client, "/api/v1/cases/", {"q": "عائشه"})
-    assert len(many) == len(few) == 6, many
+    # One of them finds the words the last typed word may be the beginning of.
+    assert len(many) == len(few) == 7, many
 
 
 def test_report_list_api_shows_the_units_queue_and_hides_other_units(
