@@ -59,6 +59,17 @@ PANELS: list[Panel] = [
         _("Referrals acknowledged within the standard, by receiving sector"),
     ),
     Panel("appeals", "appeals", ("appeal_status",), _("Social-media and press appeals by how they were answered")),
+    # Courts and the electronic links.
+    Panel("court_orders", "court_orders", ("order_type",), _("Court orders issued by type")),
+    Panel("order_breaches", "protection_order_breaches", ("breach_source",),
+          _("Breaches of protection orders by who reported them")),
+    Panel("visitation_sessions", "visitation_sessions", ("session_status",), _("Visitation sessions by outcome")),
+    Panel("visitation_held", "visitation_sessions_held", ("institution",),
+          _("Visitation sessions held, by social centre")),
+    Panel("alimony_payments", "alimony_payments", ("month",), _("Alimony payments by the fund, by month"),
+          chart="columns"),
+    Panel("alimony_delay", "alimony_payment_delay", ("month",), _("Median days alimony payments are late, by month"),
+          chart="columns"),
 ]
 PANEL_BY_KEY = {p.key: p for p in PANELS}
 

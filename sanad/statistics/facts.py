@@ -6,8 +6,8 @@ same code. Codes are recoded to the country's current published definitions when
 (``sanad.taxonomy.recoding``); publishing a new version is followed by ``rebuild_statistics``.
 
 Fact sources are registered (``FACT_SOURCES``): each names the queue kinds it follows and how it
-refreshes. A later domain (court orders) adds its fact by registering one more source: a model in
-its own app, a trigger that queues its kind, and a ``refresh(ids)`` function.
+refreshes. Court orders are one such source (``courts``): two fact tables, triggers on the courts'
+tables queueing the kind ``court_order`` (migration 0004), and ``refresh_courts``.
 """
 
 from __future__ import annotations
@@ -418,6 +418,94 @@ register_fact_source(
 )
 
 
+# Court orders (sanad.courts): one fact per order, in the month issued, with its life's counts.
+COURT_ORDER_SQL = """
+INSERT INTO statistics_courtorderfact
+  (court_order_id, country_id, month, governorate_id, institution_id, sector_id, order_type, status,
+   sessions_scheduled, sessions_held, sessions_missed, sessions_cancelled, breaches, payments, payments_amount,
+   payment_delay_median)
+SELECT o.id, o.country_id, date_trunc('month', o.issued_on)::date, coalesce(u.governorate_id, inst.governorate_id),
+  u.institution_id, inst.sector_id, o.order_type, o.status,
+  s.scheduled, s.held, s.missed, s.cancelled, b.n, p.n, p.amount, p.median
+FROM courts_courtorder o
+JOIN institutions_unit u ON u.id = o.court_unit_id
+JOIN institutions_institution inst ON inst.id = u.institution_id
+LEFT JOIN LATERAL (
+  SELECT count(*) AS scheduled, count(*) FILTER (WHERE vs.status = 'held') AS held,
+    count(*) FILTER (WHERE vs.status IN ('visitor_absent', 'child_not_brought')) AS missed,
+    count(*) FILTER (WHERE vs.status = 'cancelled') AS cancelled
+  FROM courts_visitsession vs WHERE vs.order_id = o.id
+) s ON true
+LEFT JOIN LATERAL (SELECT count(*) AS n FROM courts_orderbreach ob WHERE ob.order_id = o.id) b ON true
+LEFT JOIN LATERAL (
+  SELECT count(*) AS n, coalesce(sum(pay.amount), 0) AS amount,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(pay.paid_on - pay.due_on, 0)) AS median
+  FROM courts_payment pay WHERE pay.order_id = o.id
+) p ON true
+WHERE (%(ids)s::bigint[] IS NULL OR o.id = ANY(%(ids)s::bigint[]))
+"""
+
+# What happened on court orders, in the month it happened: sessions due (at the social centre),
+# breaches (when they happened, in the country's time) and the fund's payments (when paid).
+COURT_EVENT_SQL = """
+WITH o AS (
+  SELECT o.id, o.country_id, o.order_type, o.centre_unit_id, c.time_zone,
+    coalesce(u.governorate_id, inst.governorate_id) AS governorate_id, u.institution_id, inst.sector_id
+  FROM courts_courtorder o
+  JOIN institutions_country c ON c.id = o.country_id
+  JOIN institutions_unit u ON u.id = o.court_unit_id
+  JOIN institutions_institution inst ON inst.id = u.institution_id
+  WHERE (%(ids)s::bigint[] IS NULL OR o.id = ANY(%(ids)s::bigint[]))
+)
+INSERT INTO statistics_courteventfact
+  (court_order_id, event, country_id, month, governorate_id, institution_id, sector_id, order_type,
+   session_status, breach_source, held, delay_days, amount)
+SELECT o.id, 'session', o.country_id, date_trunc('month', vs.on)::date,
+  coalesce(cu.governorate_id, ci.governorate_id, o.governorate_id), coalesce(cu.institution_id, o.institution_id),
+  coalesce(ci.sector_id, o.sector_id), o.order_type, vs.status, '',
+  CASE WHEN vs.status = 'held' THEN true WHEN vs.status IN ('visitor_absent', 'child_not_brought') THEN false END,
+  NULL::int, NULL::numeric
+FROM courts_visitsession vs
+JOIN o ON o.id = vs.order_id
+LEFT JOIN institutions_unit cu ON cu.id = o.centre_unit_id
+LEFT JOIN institutions_institution ci ON ci.id = cu.institution_id
+UNION ALL
+SELECT o.id, 'breach', o.country_id, date_trunc('month', ob.occurred_at AT TIME ZONE o.time_zone)::date,
+  o.governorate_id, o.institution_id, o.sector_id, o.order_type, '', ob.source, NULL::boolean, NULL::int, NULL::numeric
+FROM courts_orderbreach ob
+JOIN o ON o.id = ob.order_id
+UNION ALL
+SELECT o.id, 'payment', o.country_id, date_trunc('month', pay.paid_on)::date,
+  o.governorate_id, o.institution_id, o.sector_id, o.order_type, '', '', NULL::boolean,
+  greatest(pay.paid_on - pay.due_on, 0), pay.amount
+FROM courts_payment pay
+JOIN o ON o.id = pay.order_id
+"""
+
+
+def refresh_courts(cursor: Any, changes: Changes | None, recode: str) -> dict[str, int]:
+    """Both court facts of the changed orders (or of every order)."""
+    ids = changes.of("court_order") if changes else None
+    if changes is not None and ids is None:
+        return {}
+    p = _params(ids, recode)
+    return {
+        "court_order": _run(
+            cursor,
+            "DELETE FROM statistics_courtorderfact WHERE %(ids)s::bigint[] IS NULL OR court_order_id = ANY(%(ids)s)",
+            COURT_ORDER_SQL, p,
+        ),
+        "court_event": _run(
+            cursor,
+            "DELETE FROM statistics_courteventfact WHERE %(ids)s::bigint[] IS NULL OR court_order_id = ANY(%(ids)s)",
+            COURT_EVENT_SQL, p,
+        ),
+    }
+
+
+register_fact_source(FactSource("courts", ("court_order",), refresh_courts))
+
+
 def refresh(changes: Changes) -> dict[str, int]:
     """Replace the facts of the changed source rows (and of what depends on them)."""
     counts: dict[str, int] = {}
@@ -439,7 +527,7 @@ def rebuild_all() -> dict[str, int]:
         for source in FACT_SOURCES.values():
             counts.update(source.refresh(cursor, None, recode))
         for table in ("reportfact", "incidentfact", "survivormonthfact", "casefact", "servicefact",
-                      "referralfact", "appealfact"):
+                      "referralfact", "appealfact", "courtorderfact", "courteventfact"):
             cursor.execute(f"ANALYZE statistics_{table}")
     return counts
 

@@ -66,6 +66,11 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("urgency", gettext_lazy("Urgency"), "urgency", "urgency"),
         Dimension("platform", gettext_lazy("Platform"), "platform", "platform"),
         Dimension("appeal_status", gettext_lazy("How the appeal was answered"), "status", "appeal_status"),
+        Dimension("order_type", gettext_lazy("Type of court order"), "order_type", "order_type"),
+        Dimension("order_status", gettext_lazy("Status of the court order"), "status", "order_status"),
+        Dimension("session_status", gettext_lazy("Outcome of the visitation session"), "session_status",
+                  "session_status"),
+        Dimension("breach_source", gettext_lazy("Breach reported by"), "breach_source", "breach_source"),
     ]
 }
 
@@ -84,6 +89,8 @@ TABLE_DIMS: dict[str, tuple[str, ...]] = {
     "statistics_servicefact": (*_COMMON, "service"),
     "statistics_referralfact": (*_COMMON, "urgency"),
     "statistics_appealfact": (*_COMMON, "platform", "appeal_status"),
+    "statistics_courtorderfact": (*_COMMON, "order_type", "order_status"),
+    "statistics_courteventfact": (*_COMMON, "order_type", "session_status", "breach_source"),
 }
 PERSON_TABLES = {"statistics_incidentfact", "statistics_survivormonthfact", "statistics_casefact"}
 
@@ -182,6 +189,41 @@ INDICATORS: dict[str, Indicator] = {
            gettext_lazy("Share of the period's appeals that were answered: contact made, a report opened, or "
                         "closed after verification."),
            "statistics_appealfact", measure="share:answered", suffix="%"),
+        _I("referral_contact_minutes", gettext_lazy("Median minutes to first contact after a referral"),
+           gettext_lazy("referral"),
+           gettext_lazy("Median time from sending a referral to the receiving institution's first contact with "
+                        "the survivor, over the referrals of the period with a first contact recorded."),
+           "statistics_referralfact", measure="median:contact_minutes", suffix=gettext_lazy("minutes")),
+        # Court orders and the electronic links (sanad.courts).
+        _I("court_orders", gettext_lazy("Court orders issued"), gettext_lazy("court order"),
+           gettext_lazy("Protection orders, custody and visitation rulings and alimony judgments issued in the "
+                        "period (by the date issued), by issuing court and its governorate, under their current "
+                        "status."),
+           "statistics_courtorderfact"),
+        _I("protection_order_breaches", gettext_lazy("Breaches of protection orders"), gettext_lazy("breach"),
+           gettext_lazy("Breaches of protection orders that happened in the period, whenever the order was "
+                        "issued, by who reported them (the police, the case worker, a social centre). An order "
+                        "breached twice counts twice."),
+           "statistics_courteventfact", where="event = 'breach'"),
+        _I("visitation_sessions", gettext_lazy("Visitation sessions scheduled"), gettext_lazy("session"),
+           gettext_lazy("Sessions of custody and visitation rulings due in the period at a social centre, by "
+                        "how they went: held, the visiting parent absent, the child not brought, cancelled, or "
+                        "not recorded yet (still scheduled)."),
+           "statistics_courteventfact", where="event = 'session'"),
+        _I("visitation_sessions_held", gettext_lazy("Visitation sessions held"), gettext_lazy("session"),
+           gettext_lazy("Share of the period's visitation sessions that were held, over those held or missed by "
+                        "a parent (sessions cancelled or not recorded yet are left out), by social centre."),
+           "statistics_courteventfact", measure="share:held", where="event = 'session'", suffix="%"),
+        _I("alimony_payments", gettext_lazy("Alimony payments by the fund"), gettext_lazy("payment"),
+           gettext_lazy("Payments the alimony fund made to beneficiaries of alimony judgments in the period, by "
+                        "the month paid."),
+           "statistics_courteventfact", where="event = 'payment'"),
+        _I("alimony_payment_delay", gettext_lazy("Median days an alimony payment is late"),
+           gettext_lazy("payment"),
+           gettext_lazy("Median of the days between a payment's due date and the day the fund paid it (0 when "
+                        "paid on time or early), over the payments made in the period."),
+           "statistics_courteventfact", measure="median:delay_days", where="event = 'payment'",
+           suffix=gettext_lazy("days")),
     ]
 }
 

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanad.cases.models import AppealStatus, Platform, RiskLevel
+from sanad.courts.models import BreachSource, OrderStatus, OrderType, SessionStatus
 from sanad.institutions.models import AreaLevel, Governorate, Institution, Sector
 from sanad.people.models import Sex
 from sanad.referrals.models import Urgency
@@ -55,6 +56,10 @@ def _choices(dimension: str, country_id: int) -> Labels:
         "urgency": Urgency,
         "platform": Platform,
         "appeal_status": AppealStatus,
+        "order_type": OrderType,
+        "order_status": OrderStatus,
+        "session_status": SessionStatus,
+        "breach_source": BreachSource,
     }.get(source)
     if enum is not None:
         return [(str(v), str(label)) for v, label in enum.choices]

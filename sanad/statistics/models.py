@@ -181,3 +181,48 @@ class AppealFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_appeal_month")]
+
+
+class CourtOrderFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
+    """One row per court order (``sanad.courts``), in the month it was issued; institution and sector
+    are the issuing court's. The counts are the order's whole life so far (sessions on its schedule
+    and how they went, breaches, the fund's payments): codes, counts, amounts and days only — never
+    the court reference, a person, a case number, a condition's text or a narrative."""
+
+    court_order_id = models.BigIntegerField(primary_key=True)
+    order_type = _code()
+    status = _code()
+    sessions_scheduled = models.PositiveIntegerField(default=0)
+    sessions_held = models.PositiveIntegerField(default=0)
+    # The visiting parent absent, or the child not brought.
+    sessions_missed = models.PositiveIntegerField(default=0)
+    sessions_cancelled = models.PositiveIntegerField(default=0)
+    breaches = models.PositiveIntegerField(default=0)
+    payments = models.PositiveIntegerField(default=0)
+    payments_amount = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    payment_delay_median = models.FloatField(null=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_courtorder_month")]
+
+
+class CourtEventFact(FactBase):  # noqa: DJ008 - facts are never shown one by one
+    """One row per visitation session, breach of a protection order, or payment by the alimony fund, in
+    the month it happened (the session's date, the breach, the payment): what happened in a period,
+    whenever its order was issued. Institution: the social centre for a session, the issuing court
+    otherwise."""
+
+    court_order_id = models.BigIntegerField(db_index=True)
+    # session | breach | payment
+    event = models.CharField(max_length=10)
+    order_type = _code()
+    session_status = _code()
+    breach_source = _code()
+    # A session held (True) or missed by a parent (False); None while unrecorded, or when cancelled.
+    held = models.BooleanField(null=True)
+    # Days the payment came after its due date (0 when on time or early).
+    delay_days = models.IntegerField(null=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=3, null=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_courtevent_month")]

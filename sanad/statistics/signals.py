@@ -21,6 +21,10 @@ SOURCE_MODELS = (
     "cases.Appeal",
     "cases.AppealLogEntry",
     "referrals.Referral",
+    "courts.CourtOrder",
+    "courts.VisitSession",
+    "courts.OrderBreach",
+    "courts.Payment",
 )
 # Persons and linked identities are queued by their triggers too, but do not defer a job on their
 # own: a registration already defers linkage, and the periodic run (every minute) picks them up.

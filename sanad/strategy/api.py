@@ -262,6 +262,7 @@ class StrategyViewSet(viewsets.ViewSet):
                         "status": r.status,
                         "as_of": r.as_of,
                         "basis": r.basis,
+                        "suppressed": r.suppressed,
                     }
                     for r in rows
                 ],

@@ -1,10 +1,14 @@
 """Indicators Sanad measures itself: one registry of named sources, each a function of a period and
 a country that returns a value, its unit and when it was true.
 
-This is the single place that knows where a computed indicator comes from. Today the sources read
-the domains' own tables (dates and counts only, never a name or a narrative); when the statistics
-app lands, each can be rewired to ``sanad.statistics.indicators.compute`` here without touching an
-indicator, a snapshot or a view.
+This is the single place that knows where a computed indicator comes from. Every source that has
+an equivalent in the national statistics reads it through ``sanad.statistics.indicators.compute``,
+so the strategy and the statistics give the same number by construction: the same de-identified
+facts (refreshed by the statistics' queue and job; ``refresh_computed`` drains the queue first), the
+same whole-month periods (a round from 15 March counts March whole), the same rounding and the same
+small-cell protection. A value the statistics suppress is ``suppressed`` here (value None), shown as
+"suppressed", never as 0 nor as "no data". Family-protection offices live has no statistics
+equivalent (it counts units, not facts) and still reads the institutions directly.
 """
 
 from __future__ import annotations
@@ -13,16 +17,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from django.db import connection
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sanad.institutions.models import Country, RolloutPhase, Unit
 from sanad.strategy.models import IndicatorUnit
+
+if TYPE_CHECKING:
+    from sanad.statistics.indicators import Result
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Computed:
     unit: str
     as_of: dt.datetime
     basis: int
+    # The statistics withheld the value (too few observations): value is None, basis 0.
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,35 +81,34 @@ def _q(value: float | Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _statistic(code: str, period_start: dt.date, period_end: dt.date, country: Country) -> Result:
+    """The national statistics' indicator over the period (whole months, as the statistics count)."""
+    from sanad.statistics.indicators import compute as statistic
+
+    return statistic(code, period_start=period_start, period_end=period_end, country_id=country.pk)
+
+
+def _from_value(code: str, unit: str, period_start: dt.date, period_end: dt.date, country: Country,
+                scale: Decimal = Decimal(1)) -> Computed:
+    """A median or a share of the statistics, as published there (``scale`` converts its unit)."""
+    _start, _end, as_of = _bounds(period_start, period_end)
+    result = _statistic(code, period_start, period_end, country)
+    published = result.total_value
+    if published is None or published.n.suppressed:
+        return Computed(value=None, unit=unit, as_of=as_of, basis=0, suppressed=True)
+    value = None if published.value is None else _q(Decimal(str(published.value)) / scale)
+    return Computed(value=value, unit=unit, as_of=as_of, basis=int(published.n.value or 0))
+
+
 @source(
     "referrals.acknowledged_within_standard",
     label=_("Share of referrals acknowledged within the response standard"),
     unit=IndicatorUnit.PERCENT,
 )
 def acknowledged_within_standard(period_start: dt.date, period_end: dt.date, country: Country) -> Computed:
-    """Referrals sent in the period whose acknowledgement deadline has come (met or passed): the
-    share acknowledged by it. One still within its time is not counted either way."""
-    from sanad.referrals.models import Referral
-
-    start, end, as_of = _bounds(period_start, period_end)
-    due = Referral.objects.filter(
-        country=country, sent_at__gte=start, sent_at__lt=end, acknowledge_due__isnull=False
-    ).filter(Q(acknowledged_at__isnull=False, acknowledged_at__lte=as_of) | Q(acknowledge_due__lt=as_of))
-    counts = due.aggregate(
-        n=Count("pk"),
-        met=Count("pk", filter=Q(acknowledged_at__lte=F("acknowledge_due")) & Q(acknowledged_at__lte=as_of)),
-    )
-    n = int(counts["n"])
-    value = _q(Decimal(counts["met"]) * 100 / n) if n else None
-    return Computed(value=value, unit=IndicatorUnit.PERCENT, as_of=as_of, basis=n)
-
-
-_MEDIAN_CONTACT_SQL = """
-SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_contact_at - sent_at) / 3600)
-FROM referrals_referral
-WHERE country_id = %s AND sent_at >= %s AND sent_at < %s
-  AND first_contact_at IS NOT NULL AND first_contact_at <= %s
-"""
+    """The statistics' ``referral_acknowledged_within``: referrals sent in the period whose
+    acknowledgement deadline has come (met or passed), the share acknowledged by it."""
+    return _from_value("referral_acknowledged_within", IndicatorUnit.PERCENT, period_start, period_end, country)
 
 
 @source(
@@ -111,11 +117,10 @@ WHERE country_id = %s AND sent_at >= %s AND sent_at < %s
     unit=IndicatorUnit.HOURS,
 )
 def first_contact_median_hours(period_start: dt.date, period_end: dt.date, country: Country) -> Computed:
-    start, end, as_of = _bounds(period_start, period_end)
-    with connection.cursor() as cursor:
-        cursor.execute(_MEDIAN_CONTACT_SQL, [country.pk, start, end, as_of])
-        n, median = cursor.fetchone()
-    return Computed(value=_q(median), unit=IndicatorUnit.HOURS, as_of=as_of, basis=int(n))
+    """The statistics' ``referral_contact_minutes`` (published in minutes, to one decimal), in hours."""
+    return _from_value(
+        "referral_contact_minutes", IndicatorUnit.HOURS, period_start, period_end, country, scale=Decimal(60)
+    )
 
 
 @source(
@@ -140,39 +145,18 @@ def family_protection_offices_live(period_start: dt.date, period_end: dt.date, c
 
 @source(
     "cases.repeat_victimisation",
-    label=_("Survivors reported again within twelve months (percent)"),
+    label=_("Survivors victimised again (percent of the period's survivors)"),
     unit=IndicatorUnit.PERCENT,
 )
 def repeat_victimisation(period_start: dt.date, period_end: dt.date, country: Country) -> Computed:
-    """Of the distinct survivors (by linked identity, as ``count_unique_persons`` counts them) of the
-    reports received in the period, the share named as survivor in at least one other report received
-    in the period or in the twelve months before it."""
-    from sanad.cases.models import PersonRole, ReportPerson
-    from sanad.people.models import PersonIdentity
-    from sanad.people.selectors import count_unique_persons
-
-    start, end, as_of = _bounds(period_start, period_end)
-    window_start = start - dt.timedelta(days=365)
-    links = ReportPerson.objects.filter(
-        role=PersonRole.SURVIVOR,
-        report__country=country,
-        report__received_at__gte=window_start,
-        report__received_at__lt=end,
-    )
-    in_period = links.filter(report__received_at__gte=start)
-    from sanad.people.models import Person
-
-    total = count_unique_persons(persons=Person.objects.filter(pk__in=in_period.values("person_id")))
-    root = Coalesce("person__merged_into_id", "person_id", output_field=BigIntegerField())
-    identity = Subquery(PersonIdentity.objects.filter(person_id=OuterRef("root")).values("identity")[:1])
-    who = links.annotate(root=root).annotate(who=Coalesce(identity, "root", output_field=BigIntegerField()))
-    in_period_who = who.filter(report__received_at__gte=start).values("who")
-    repeated = (
-        who.filter(who__in=in_period_who)
-        .values("who")
-        .annotate(reports=Count("report_id", distinct=True))
-        .filter(reports__gte=2)
-        .count()
-    )
-    value = _q(Decimal(repeated) * 100 / total) if total else None
+    """The statistics' ``repeat_victimisation`` over their ``survivors``, both by linked identity: of
+    the distinct survivors with an incident reported in the period, the share with two or more in
+    it or one reported before it. Both counts as published (suppressed or rounded the same way)."""
+    _start, _end, as_of = _bounds(period_start, period_end)
+    survivors = _statistic("survivors", period_start, period_end, country).total
+    repeated = _statistic("repeat_victimisation", period_start, period_end, country).total
+    if survivors.suppressed or repeated.suppressed:
+        return Computed(value=None, unit=IndicatorUnit.PERCENT, as_of=as_of, basis=0, suppressed=True)
+    total = int(survivors.value or 0)
+    value = _q(Decimal(int(repeated.value or 0)) * 100 / total) if total else None
     return Computed(value=value, unit=IndicatorUnit.PERCENT, as_of=as_of, basis=total)

@@ -303,6 +303,8 @@ class ComputedSnapshot(models.Model):
     as_of = models.DateTimeField()
     # How many observations the value rests on (referrals, offices, survivors): a share of 2 is not a share of 200.
     basis = models.PositiveIntegerField(default=0)
+    # The statistics withheld the value under their small-cell rule (value is None, not "no data").
+    suppressed = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar = ["-computed_on", "-pk"]

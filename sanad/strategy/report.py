@@ -79,7 +79,10 @@ def build_pdf(*, actor: Actor, strategy: Strategy, rnd: ReportingRound, language
             values = [
                 (_("Pillar"), i.objective.pillar.name),
                 (_("Responsible institution"), i.responsible.name),
-                (_("Value"), f"{fmt(row.value, i.unit)} ({_source_label(i.kind)})"),
+                (
+                    _("Value"),
+                    f"{_('suppressed') if row.suppressed else fmt(row.value, i.unit)} ({_source_label(i.kind)})",
+                ),
                 (_("Target"), fmt(row.target, i.unit)),
                 (_("Baseline"), fmt(i.baseline, i.unit)),
                 (_("Status"), row.status_label),
@@ -139,7 +142,7 @@ def build_xlsx(*, actor: Actor, strategy: Strategy, rnd: ReportingRound, languag
                     str(IndicatorUnit(i.unit).label),
                     float(i.baseline) if i.baseline is not None else None,
                     float(row.target) if row.target is not None else None,
-                    float(row.value) if row.value is not None else None,
+                    float(row.value) if row.value is not None else (str(_("suppressed")) if row.suppressed else None),
                     row.status_label,
                     row.narrative,
                 ]

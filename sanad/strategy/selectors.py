@@ -157,6 +157,8 @@ class ProgressRow:
     as_of: Any = None
     basis: int | None = None
     narrative: str = ""
+    # A computed value the statistics withheld (small cells): shown as "suppressed", judged "no data".
+    suppressed: bool = False
 
     @property
     def status_label(self) -> str:
@@ -179,9 +181,9 @@ class Summary:
 
 def _values_by_round(
     indicators: list[Indicator], rounds: list[ReportingRound]
-) -> dict[tuple[int, int], tuple[Decimal | None, Any, int | None, str]]:
-    """(indicator, round) → (value, as of, basis, narrative), in two queries for every round at once."""
-    out: dict[tuple[int, int], tuple[Decimal | None, Any, int | None, str]] = {}
+) -> dict[tuple[int, int], tuple[Decimal | None, Any, int | None, str, bool]]:
+    """(indicator, round) → (value, as of, basis, narrative, suppressed), in two queries for every round."""
+    out: dict[tuple[int, int], tuple[Decimal | None, Any, int | None, str, bool]] = {}
     ids = [i.pk for i in indicators]
     round_ids = [r.pk for r in rounds]
     for e in Entry.objects.filter(
@@ -192,6 +194,7 @@ def _values_by_round(
             e["submission__reviewed_at"],
             None,
             e["narrative"],
+            False,
         )
     periods = {(r.period_start, r.period_end): r.pk for r in rounds}
     snapshots = ComputedSnapshot.objects.filter(
@@ -201,7 +204,7 @@ def _values_by_round(
         round_id = periods.get((s.period_start, s.period_end))
         if round_id is not None:
             # Ordered oldest first: the latest computation of each period wins.
-            out[(s.indicator_id, round_id)] = (s.value, s.as_of, s.basis, "")
+            out[(s.indicator_id, round_id)] = (s.value, s.as_of, s.basis, "", s.suppressed)
     return out
 
 
@@ -220,7 +223,7 @@ def progress(*, actor: Actor, strategy: Strategy, rnd: ReportingRound | None) ->
     values = _values_by_round(indicators, [rnd])
     rows = []
     for i in indicators:
-        value, as_of, basis, narrative = values.get((i.pk, rnd.pk), (None, None, None, ""))
+        value, as_of, basis, narrative, suppressed = values.get((i.pk, rnd.pk), (None, None, None, "", False))
         target = target_for(list(i.targets.all()), rnd.period_end.year)
         status, ratio = status_of(i, value, target)
         rows.append(
@@ -233,6 +236,7 @@ def progress(*, actor: Actor, strategy: Strategy, rnd: ReportingRound | None) ->
                 as_of=as_of,
                 basis=basis,
                 narrative=narrative,
+                suppressed=suppressed,
             )
         )
     return rows

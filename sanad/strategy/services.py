@@ -624,8 +624,12 @@ def lesson_record(
 def refresh_computed(*, round_id: int | None = None) -> int:
     """Compute every computed indicator for the period of each open round (or the one given) and keep
     today's snapshot of it. Returns how many snapshots were written."""
+    from sanad.statistics.facts import drain
     from sanad.strategy.models import ComputedSnapshot
 
+    # The computed values read the statistics' facts: bring them up to date with every change queued.
+    while drain():
+        pass
     rounds = ReportingRound.objects.select_related("strategy__country")
     rounds = rounds.filter(pk=round_id) if round_id else rounds.filter(status=RoundStatus.OPEN)
     today = timezone.localdate()
@@ -646,6 +650,7 @@ def refresh_computed(*, round_id: int | None = None) -> int:
                     "unit": result.unit,
                     "as_of": result.as_of,
                     "basis": result.basis,
+                    "suppressed": result.suppressed,
                 },
             )
             written += 1

@@ -131,4 +131,4 @@ def test_dashboard_query_count_is_fixed(statistician: Any) -> None:
         statistician.get(f"/statistics/?year={year}&governorate={governorate.pk}&quarter=2")
     # One query per figure and panel, labels read once: a filter or more rows add none.
     assert len(first) == len(filtered)
-    assert len(first) == 44
+    assert len(first) == 52

@@ -1,11 +1,14 @@
 """A statistician reaches statistics and nothing else: every address of the site (pages and API) is
-requested as one, with the ids of real cases, reports, persons, referrals and appeals; only the
+requested as one, with the ids of real cases, reports, persons, referrals, appeals and court orders; only the
 statistics pages and the pages with no personal data (home, account, notices, directory,
-definitions, API documentation) answer, and none of them shows a name or a case number. The
+definitions, API documentation) answer, and none of them shows a name, a case number, a court
+reference or a breach's account; every indicator's definition page and every panel (the courts'
+included) is read too. The
 statistics pages refuse the roles that work on cases."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,13 +16,17 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from sanad.cases.models import Case, Report
+from sanad.courts.models import CourtOrder
 from sanad.institutions.models import Unit
 from sanad.institutions.packs import load_country_pack
 from sanad.institutions.roles import Role
 from sanad.people.models import Person
 from sanad.referrals.models import Referral
+from sanad.statistics.dashboard import PANELS
+from sanad.statistics.indicators import INDICATORS
 from sanad.testing.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +37,13 @@ OPEN_NAMES = {
     "mfa-recovery-codes", "js-i18n-catalog", "set-language", "choose-membership", "institution-directory",
     "healthz", "notice-inbox", "notice-mark-all-read", "api-schema", "api-docs", "api-root",
     "definitions-current", "admin-login",
-    # The national strategy's progress and evaluation: indicator values per institution, no person
-    # (institutions' forms and their evidence stay closed to statisticians).
-    "strategy-home", "strategy-detail", "strategy-progress", "strategy-report-pdf", "strategy-report-xlsx",
-    "strategy-round", "api-strategy-list", "api-strategy-detail", "api-strategy-progress", "api-strategy-report",
-    "api-strategy-round-list", "api-strategy-round-detail",
 }
+# The national strategy's pages are aggregates too: its access rules let statisticians read progress
+# and the evaluation report (never an institution's submission, which stays refused).
 OPEN_PREFIXES = (
-    "statistics-", "api-statistics-", "definitions-", "definition-version-", "governorate-", "sector-",
+    "statistics-", "api-statistics-", "strategy-home", "strategy-detail", "strategy-progress", "strategy-report",
+    "strategy-round", "api-strategy-list", "api-strategy-detail", "api-strategy-progress", "api-strategy-report",
+    "api-strategy-round-", "definitions-", "definition-version-", "governorate-", "sector-",
     "institution-", "unit-", "api-notice-", "credential-",
 )
 REFUSED = {400, 403, 404, 405}
@@ -74,7 +80,30 @@ def world() -> dict[str, Any]:
     call_command("generate_synthetic", cases=4, seed=3)
     case = Case.objects.select_related("survivor").first()
     assert case is not None
-    return {"case": case, "person": case.survivor, "report": Report.objects.first()}
+    order = _court_order(case)
+    call_command("rebuild_statistics")
+    return {"case": case, "person": case.survivor, "report": Report.objects.first(), "order": order}
+
+
+def _court_order(case: Case) -> CourtOrder:
+    """A protection order on the case, breached, and a visitation ruling with a session recorded and an
+    alimony payment: the court facts and pages have something to show (and to leak)."""
+    from sanad.courts.models import CourtOrder, OrderBreach, Payment, VisitSession
+
+    court = Unit.objects.filter(institution__sector__code="court").first() or case.owner_unit
+    user = member(Role.COURT_CLERK, unit=court, username="sweep_clerk").user
+    day = timezone.localdate() - dt.timedelta(days=20)
+    common = {"country_id": case.country_id, "case": case, "court_unit": court, "created_by": user,
+              "issued_on": day, "starts_on": day}
+    order = CourtOrder.objects.create(order_type="protection", reference="حماية-سرية-4471",
+                                      protected_person=case.survivor, **common)
+    OrderBreach.objects.create(order=order, occurred_at=timezone.now(), source="police", account="رواية الخرق السرية",
+                               reporter_unit=case.owner_unit, reported_by=user)
+    ruling = CourtOrder.objects.create(order_type="visitation", reference="رؤية-سرية-4472", **common)
+    VisitSession.objects.create(order=ruling, on=day, starts_at=dt.time(16), ends_at=dt.time(18), status="held")
+    alimony = CourtOrder.objects.create(order_type="alimony", reference="نفقة-سرية-4473", amount=100, **common)
+    Payment.objects.create(order=alimony, period=day, due_on=day, paid_on=day, amount=100, recorded_by=user)
+    return order
 
 
 def _open(name: str | None) -> bool:
@@ -87,9 +116,11 @@ def test_a_statistician_reaches_nothing_outside_statistics(client: Any, world: d
     client.force_login(statistician.user)
     case, person = world["case"], world["person"]
     ids = sorted(
-        {1, case.pk, person.pk, world["report"].pk, *Referral.objects.values_list("pk", flat=True)[:1]}
+        {1, case.pk, person.pk, world["report"].pk, world["order"].pk,
+         *Referral.objects.values_list("pk", flat=True)[:1]}
     )
     secrets = [s for s in (person.first_name, person.family_name, case.number) if s and len(s) > 2]
+    secrets += ["حماية-سرية-4471", "رؤية-سرية-4472", "نفقة-سرية-4473", "رواية الخرق السرية"]
     reached: list[str] = []
     checked = 0
     for route, name in walk(get_resolver().url_patterns):
@@ -110,6 +141,19 @@ def test_a_statistician_reaches_nothing_outside_statistics(client: Any, world: d
             reached.append(f"{url} ({name}) → {response.status_code}")
     assert checked > 150
     assert not reached, "a statistician reached: " + "; ".join(reached)
+    # Every indicator's definition page, and every panel's table and chart (the court panels included).
+    year = timezone.localdate().year
+    pages = [f"/statistics/indicators/{code}/" for code in INDICATORS]
+    pages += [f"/statistics/table/{p.key}.{fmt}?year={year}" for p in PANELS for fmt in ("csv", "svg")]
+    pages += [f"/statistics/?year={year}", f"/api/v1/statistics/indicators/court_orders/?period_start={year}-01-01"
+              f"&period_end={year}-12-31&by=order_type"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode("utf-8", errors="replace")
+        leaked = [s for s in secrets if s in body]
+        assert not leaked, f"{url} shows {leaked}"
+    assert "court_orders" in INDICATORS and "court_orders" in {p.indicator for p in PANELS}
     # The sweep can fail: the same addresses open the case and the person for the case's own unit.
     owner = member(Role.SUPERVISOR, unit=case.owner_unit, username="owner_sweep")
     client.force_login(owner.user)

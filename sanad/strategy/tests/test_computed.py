@@ -1,4 +1,9 @@
-"""Computed indicators from Sanad's own data: referral response times, offices live, repeat victimisation."""
+"""Computed indicators from Sanad's own data: referral response times, offices live, repeat victimisation.
+
+Every source but the offices reads the national statistics (``sanad.statistics.indicators.compute``):
+the tests below check the values against real referrals and reports, that they are exactly the
+statistics' numbers for the same period, and that a value the statistics suppress is "suppressed"
+(value None, flagged), neither 0 nor "no data"."""
 
 from __future__ import annotations
 
@@ -26,6 +31,9 @@ from sanad.referrals.tests.conftest import (  # noqa: F401 - shared fixtures
     v1,
     worker,
 )
+from sanad.statistics.facts import drain
+from sanad.statistics.indicators import compute as statistic
+from sanad.statistics.models import StatisticsSettings
 from sanad.strategy import computed
 from sanad.testing.factories import GovernorateFactory, InstitutionFactory, UnitFactory, sector
 
@@ -33,6 +41,10 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 PERIOD = {"period_start": TODAY - dt.timedelta(days=30), "period_end": TODAY}
+
+
+def threshold(where: Country, n: int) -> None:
+    StatisticsSettings.objects.update_or_create(country=where, defaults={"threshold": n})
 
 
 def test_the_registry_names_every_source_once() -> None:
@@ -60,19 +72,65 @@ def test_referral_response_times(worker: Actor, case: Case, receiver_unit: Unit,
             first_contact_at=sent + dt.timedelta(hours=contact_hours),
         )
     Referral.objects.filter(pk=referrals[3].pk).update(acknowledge_due=timezone.now() + dt.timedelta(hours=1))
+    drain()  # what the statistics' refresh job does within the minute (refresh_computed does it too)
 
+    # The default rule (threshold 5) withholds a share of three referrals: suppressed, not 0.
+    for code in ("referrals.acknowledged_within_standard", "referrals.first_contact_median_hours"):
+        withheld = computed.compute(code, country=country, **PERIOD)
+        assert (withheld.value, withheld.basis, withheld.suppressed) == (None, 0, True)
+
+    threshold(country, 3)
     ack = computed.compute("referrals.acknowledged_within_standard", country=country, **PERIOD)
-    assert (ack.value, ack.basis, ack.unit) == (Decimal("66.67"), 3, "percent")
+    # Two of three: 66.7 as the statistics publish it (one decimal).
+    assert (ack.value, ack.basis, ack.unit, ack.suppressed) == (Decimal("66.70"), 3, "percent", False)
     median = computed.compute("referrals.first_contact_median_hours", country=country, **PERIOD)
     assert (median.value, median.basis, median.unit) == (Decimal("6.00"), 3, "hours")
-    # A period before any referral: no value, not zero.
+    # A period before any referral: no value, not zero, and not suppressed either.
     empty = computed.compute(
         "referrals.acknowledged_within_standard",
         country=country,
         period_start=TODAY - dt.timedelta(days=400),
         period_end=TODAY - dt.timedelta(days=300),
     )
-    assert empty.value is None and empty.basis == 0
+    assert (empty.value, empty.basis, empty.suppressed) == (None, 0, False)
+
+
+def test_the_strategy_gives_the_statistics_number_for_the_same_period(
+    worker: Actor, case: Case, receiver_unit: Unit, sender_unit: Unit, country: Country, v1: object  # noqa: F811
+) -> None:
+    for n in range(6):
+        referral = referral_services.referral_send(actor=worker, case=case, data=referral_input(receiver_unit))
+        sent = referral.sent_at - dt.timedelta(days=3)
+        Referral.objects.filter(pk=referral.pk).update(
+            sent_at=sent,
+            acknowledge_due=sent + dt.timedelta(minutes=60),
+            acknowledged_at=sent + dt.timedelta(minutes=25 * n + 7),
+            first_contact_at=sent + dt.timedelta(minutes=95 * n + 31),
+        )
+    intake = make_actor("intake_officer", sender_unit)
+    for n in range(6):
+        person = person_register(actor=intake, data=PersonInput(first_name=f"ناجية{n}", family_name="البوعينين"))
+        for _ in range(1 + n % 3):
+            case_services.report_register(actor=intake, data=report_input(person))
+    drain()
+    threshold(country, 2)
+    cid = country.pk
+    ack = computed.compute("referrals.acknowledged_within_standard", country=country, **PERIOD)
+    published = statistic("referral_acknowledged_within", **PERIOD, country_id=cid).total_value
+    assert published is not None and published.value is not None
+    assert ack.value == Decimal(str(published.value)).quantize(Decimal("0.01")) == Decimal("50.00")
+    assert ack.basis == published.n.value == 6
+    contact = computed.compute("referrals.first_contact_median_hours", country=country, **PERIOD)
+    minutes = statistic("referral_contact_minutes", **PERIOD, country_id=cid).total_value
+    assert minutes is not None and minutes.value is not None
+    assert contact.value == (Decimal(str(minutes.value)) / 60).quantize(Decimal("0.01"))
+    repeat = computed.compute("cases.repeat_victimisation", country=country, **PERIOD)
+    survivors = statistic("survivors", **PERIOD, country_id=cid).total.value
+    repeated = statistic("repeat_victimisation", **PERIOD, country_id=cid).total.value
+    assert survivors is not None and repeated is not None
+    assert repeat.value == (Decimal(repeated) * 100 / survivors).quantize(Decimal("0.01"))
+    # The case's own survivor (one report) and six more, four of them reported two or three times.
+    assert (repeat.basis, survivors, repeated) == (7, 7, 4)
 
 
 def test_family_protection_offices_live(country: Country) -> None:  # noqa: F811
@@ -92,5 +150,9 @@ def test_repeat_victimisation_counts_linked_identities(sender_unit: Unit, countr
     once = person_register(actor=intake, data=PersonInput(first_name="هدى", family_name="الكعبي", sex="female"))
     for person in (twice, twice, once):
         case_services.report_register(actor=intake, data=report_input(person))
+    drain()
+    # One of two survivors, and one survivor cannot be published under a threshold of 2.
+    assert computed.compute("cases.repeat_victimisation", country=country, **PERIOD).suppressed
+    threshold(country, 1)
     result = computed.compute("cases.repeat_victimisation", country=country, **PERIOD)
-    assert (result.value, result.basis) == (Decimal("50.00"), 2)
+    assert (result.value, result.basis, result.suppressed) == (Decimal("50.00"), 2, False)

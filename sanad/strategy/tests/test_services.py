@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -256,6 +257,39 @@ def test_refresh_keeps_one_snapshot_a_day_per_period(world: World) -> None:
     ComputedSnapshot.objects.update(computed_on=dt.date(2026, 1, 1))
     services.refresh_computed()
     assert ComputedSnapshot.objects.count() == 2
+
+
+def test_a_suppressed_computed_value_shows_as_suppressed_everywhere(world: World, client: Any) -> None:
+    """The statistics withhold a share over too few referrals: the snapshot is flagged, the progress
+    row, page, API and report say "suppressed", and the indicator is judged "no data", never 0."""
+    from sanad.statistics.models import StatisticsSettings
+
+    rnd = open_round(world)
+    services.refresh_computed(round_id=rnd.pk)
+    snapshot = ComputedSnapshot.objects.get()
+    assert (snapshot.value, snapshot.suppressed) == (None, False)  # nothing sent: no data, not suppressed
+    StatisticsSettings.objects.update_or_create(country=world.strategy.country, defaults={"threshold": 5})
+    ComputedSnapshot.objects.update(suppressed=True, basis=0)
+    row = next(
+        r for r in selectors.progress(actor=world.council, strategy=world.strategy, rnd=rnd)
+        if r.indicator.code == "ack-in-time"
+    )
+    assert (row.value, row.suppressed, row.status) == (None, True, "no_data")
+    assert world.council.membership is not None
+    client.force_login(world.council.user)
+    page = client.get(f"/strategy/{world.strategy.pk}/progress/?round={rnd.pk}").content.decode()
+    assert 'data-testid="suppressed"' in page
+    api = client.get(f"/api/v1/strategies/{world.strategy.pk}/progress/?round={rnd.pk}").json()
+    assert {r["code"]: r["suppressed"] for r in api["indicators"]}["ack-in-time"] is True
+    import io
+
+    from openpyxl import load_workbook
+
+    from sanad.strategy.report import build_xlsx
+
+    book = load_workbook(io.BytesIO(build_xlsx(actor=world.council, strategy=world.strategy, rnd=rnd, language="en")))
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert "suppressed" in cells
 
 
 def test_reminders_and_overdue_notices_are_sent_once(world: World) -> None:
