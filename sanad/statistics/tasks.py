@@ -16,11 +16,13 @@ logger = logging.getLogger(__name__)
 @app.task(queue="statistics", queueing_lock="statistics_refresh", pass_context=False)
 @releases_db_connection
 def refresh_statistics(timestamp: int | None = None, reason: str = "") -> int:
-    from sanad.statistics.facts import drain
+    from sanad.statistics.facts import drain, refresh_aggregates
 
     total = 0
     while taken := drain():
         total += taken
+    # Months marked stale without a queued change (facts written directly, a migration) catch up here.
+    refresh_aggregates()
     if total:
         logger.info("statistics: %s changed source rows refreshed", total)
     return total
