@@ -427,8 +427,9 @@ def refresh(changes: Changes) -> dict[str, int]:
         _expand(cursor, changes)
         for source in FACT_SOURCES.values():
             counts.update(source.refresh(cursor, changes, recode))
-        # The months those facts belong to were marked stale by triggers; their aggregates follow.
-        aggregates.refresh_stale(cursor)
+    # The months those facts belong to are now marked stale (triggers); their aggregates are
+    # recomputed afterwards in their own transaction (``refresh_aggregates``), so a new case reaches
+    # the facts in a fraction of a second while a year's unique survivors take longer to recount.
     return counts
 
 

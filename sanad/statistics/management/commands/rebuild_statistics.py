@@ -27,6 +27,7 @@ class Command(BaseCommand):
             total = 0
             while taken := drain():
                 total += taken
+            refresh_aggregates()
             self.stdout.write(f"{total} queued changes refreshed")
             return
         counts = rebuild_all()
