@@ -34,6 +34,9 @@ OPEN_NAMES = {
 OPEN_PREFIXES = (
     "statistics-", "api-statistics-", "definitions-", "definition-version-", "governorate-", "sector-",
     "institution-", "unit-", "api-notice-", "credential-",
+    # The national strategy: statisticians read its progress and reports (sanad/strategy/access_rules.py,
+    # READERS), indicator values and no person's data; still swept for leaked names below.
+    "strategy-", "api-strategy-",
 )
 REFUSED = {400, 403, 404, 405}
 
