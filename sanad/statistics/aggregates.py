@@ -16,9 +16,10 @@ at most one filter, so those numbers are stored ahead, per month and per single 
 Kept current by the refresh job: triggers on every fact table mark the months written
 (``statistics_stalemonth``, in the writing transaction); after draining the change queue the job
 runs ``refresh_stale``, which recomputes the aggregates of those months (and of their quarters and
-years for unique survivors) from the facts and clears the marks, in one transaction. A page whose period has a stale month, two or more
-filters, a filter with several values, or a country counting only consenting survivors reads the
-facts, as before; so an aggregate never answers for facts it has not seen.
+years for unique survivors) from the facts and clears the marks, in one transaction. A page
+whose period has a stale month, two or more filters, a filter with several values, or a country
+counting only consenting survivors reads the facts, as before; so an aggregate never answers for
+facts it has not seen.
 """
 
 from __future__ import annotations
