@@ -282,13 +282,18 @@ def _period_end(start: dt.date, period: str) -> dt.date:
 def refresh_stale(cursor: Any) -> int:
     """Recompute the aggregates of every month marked stale; inside the caller's transaction."""
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
-    cursor.execute("DELETE FROM statistics_stalemonth RETURNING country_id, month")
+    # Read, not deleted: a drain writing the same month meanwhile must not wait for this recount.
+    cursor.execute("SELECT id, country_id, month, version FROM statistics_stalemonth")
+    seen = cursor.fetchall()
     stale: dict[int, set[dt.date]] = {}
-    for country, month in cursor.fetchall():
+    for _id, country, month, _version in seen:
         stale.setdefault(country, set()).add(month)
     for country, months in stale.items():
         _write(cursor, country=country, months=sorted(months))
-    return sum(len(m) for m in stale.values())
+    # A mark written again since it was read stays: those facts may be newer than this recount.
+    for mark_id, _country, _month, version in seen:
+        cursor.execute("DELETE FROM statistics_stalemonth WHERE id = %s AND version = %s", [mark_id, version])
+    return len(seen)
 
 
 def rebuild(cursor: Any) -> None:

@@ -216,6 +216,9 @@ class StaleMonth(models.Model):  # noqa: DJ008 - internal bookkeeping
 
     country_id = models.IntegerField()
     month = models.DateField()
+    # Raised by every write: a recount clears the mark only if it was not written again meanwhile, so
+    # it never holds the mark's row lock while it works (a drain would wait for it).
+    version = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints: ClassVar = [models.UniqueConstraint(fields=["country_id", "month"], name="stats_stale_once")]

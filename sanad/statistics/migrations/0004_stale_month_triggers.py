@@ -19,20 +19,23 @@ TABLES = [
 ]
 
 
-def _mark(rows: str, columns: tuple[str, ...]) -> str:
+def _mark(rows: str, columns: tuple[str, ...], conflict: str = "DO NOTHING") -> str:
     selects = " UNION ".join(
         f"SELECT country_id, {c} FROM {rows} WHERE {c} IS NOT NULL" for c in columns  # noqa: S608 - fixed names
     )
-    return f"INSERT INTO statistics_stalemonth (country_id, month) {selects} ON CONFLICT DO NOTHING;"
+    return (
+        f"INSERT INTO statistics_stalemonth (country_id, month) SELECT DISTINCT * FROM ({selects}) m "  # noqa: S608
+        f"ON CONFLICT {conflict};"
+    )
 
 
-def _sql() -> tuple[str, str]:
+def _sql(conflict: str = "DO NOTHING") -> tuple[str, str]:
     forward = []
     backward = []
     for table, columns in TABLES:
         for event, tables in (("INSERT", ("new",)), ("UPDATE", ("old", "new")), ("DELETE", ("old",))):
             name = f"{table}_stale_{event.lower()}"
-            body = "\n  ".join(_mark(f"{t}_rows", columns) for t in tables)
+            body = "\n  ".join(_mark(f"{t}_rows", columns, conflict) for t in tables)
             referencing = " ".join(f"{t.upper()} TABLE AS {t}_rows" for t in tables)
             forward.append(
                 f"""
