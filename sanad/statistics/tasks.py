@@ -33,7 +33,8 @@ def refresh_statistics(timestamp: int | None = None, reason: str = "") -> int:
 
 
 @app.periodic(cron="* * * * *", periodic_id="statistics-aggregates")
-@app.task(queue="statistics", queueing_lock="statistics_aggregates", pass_context=False)
+# lock: a second recount waits in the queue, not in a worker slot (where a drain would wait behind it).
+@app.task(queue="statistics", queueing_lock="statistics_aggregates", lock="statistics_aggregates", pass_context=False)
 @releases_db_connection
 def refresh_statistics_aggregates(timestamp: int | None = None, reason: str = "") -> int:
     """Recount the aggregates of the months whose facts changed (marked stale by triggers)."""
