@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanad.statistics.memo import cached
+from sanad.statistics.memo import cached, peek
 from sanad.statistics.suppression import Cell, ProtectedTable, Rule, protect, round_to
 
 PERIOD_DIMS = ("year", "quarter", "month")
@@ -441,16 +441,24 @@ def prefetch(
     table (GROUPING SETS), so a dashboard scans each table once instead of once per panel. The
     ``compute`` calls that follow find their rows ready. Filters an indicator lacks are left out, as
     the dashboard does. Returns how many queries were run."""
+    from sanad.statistics import aggregates
+
     groups: dict[tuple[str, ...], tuple[Indicator, str, list[Any], list[tuple[str, ...]]]] = {}
     _rule, consent = settings_for(country_id)
+    loaded = aggregates.load(
+        country_id=country_id, start=period_start, end=period_end, filters=filters, consent=consent
+    )
+    queries = 0 if loaded is None else 1
     for code, by in requests:
         indicator = INDICATORS[code]
-        if not indicator.is_count and indicator.measure != "rate":
-            continue
         usable = {d: [str(v) for v in vs] for d, vs in filters.items() if d in indicator.dimensions and vs}
         if len(usable) != len([d for d, vs in filters.items() if vs]):
             continue
         where, params = _where(indicator, country_id, period_start, period_end, usable, consent)
+        if loaded is not None and _from_aggregates(loaded, indicator, tuple(by), where, params, period_start):
+            continue
+        if not indicator.is_count and indicator.measure != "rate":
+            continue
         if indicator.measure == "repeat":
             params = [*params, period_start.replace(day=1)]
         kind = "count" if indicator.measure in ("count", "rate") else indicator.measure
@@ -496,7 +504,44 @@ def prefetch(
                     by_set[keys].append((*values, count) if keys else ("", count))
         for keys, found in by_set.items():
             cached(_rows_key(indicator, where, params, keys), lambda found=found: found)  # type: ignore[misc]
-    return len(groups)
+    return len(groups) + queries
+
+
+def _hist_key(indicator: Indicator, where: str, params: list[Any], keys: Sequence[str]) -> tuple[str, ...]:
+    return ("hist", indicator.table, indicator.measure.split(":", 1)[-1], where, repr(params), *keys)
+
+
+def _from_aggregates(
+    loaded: Any, indicator: Indicator, by: tuple[str, ...], where: str, params: list[Any], start: dt.date
+) -> bool:
+    """Put the rows ``compute`` would read from the facts into the request's memory, from the
+    pre-aggregated counts (``sanad.statistics.aggregates``); False when they do not hold them."""
+    from sanad.statistics import aggregates
+
+    source = aggregates.source_for(indicator.code)
+    if source is None or by not in source.sets:
+        return False
+    if source.kind == "survivors" and loaded.survivor_period is None:
+        return False
+    keys = tuple(DIMENSIONS[d].column for d in by)
+    dims = "repeat" if indicator.measure == "repeat" else ",".join(by)
+    cells = loaded.cells.get((source.name, dims), [])
+    if source.kind.startswith("hist:"):
+        histograms: dict[str, dict[int, int]] = {}
+        for k0, value, n in cells:
+            histogram = histograms.setdefault("" if not by or k0 is None else str(k0), {})
+            histogram[int(value)] = histogram.get(int(value), 0) + n
+        cached(_hist_key(indicator, where, params, keys), lambda: histograms)
+        return True
+    rows: list[tuple[Any, ...]]
+    if not by:
+        rows = [("", sum(n for _k0, _k1, n in cells))]
+    else:
+        rows = [(k0, n) if len(by) == 1 else (k0, k1, n) for k0, k1, n in cells]
+    if indicator.measure == "repeat":
+        params = [*params, start.replace(day=1)]
+    cached(_rows_key(indicator, where, params, keys), lambda: rows)
+    return True
 
 
 def _rates(table: ProtectedTable, by: tuple[str, ...], country_id: int, rule: Rule) -> dict[str, Value]:
@@ -544,8 +589,12 @@ def _values(
         f"SELECT count({column}), {aggregate} FROM {indicator.table} "  # noqa: S608
         f"WHERE {where} AND {column} IS NOT NULL"
     )
-    rows = _fetch(sql, params) if keys else []
-    total_row = _fetch(total_sql, params)[0]
+    histograms = peek(_hist_key(indicator, where, params, keys))
+    if histograms is not None:
+        rows, total_row = _from_histograms(histograms, kind, bool(keys))
+    else:
+        rows = _fetch(sql, params) if keys else []
+        total_row = _fetch(total_sql, params)[0]
     row_keys = arrange(by[0], country_id, ["" if r[0] is None else str(r[0]) for r in rows]) if by else []
     found = {("" if r[0] is None else str(r[0])): r for r in rows}
     if row_keys:
@@ -563,6 +612,23 @@ def _values(
         None if total_cell.suppressed or total_row[1] is None else round(float(total_row[1]), 1), total_cell
     )
     return Result(indicator, start, end, by, filters, rule, table, values)
+
+
+def _from_histograms(
+    histograms: dict[str, dict[int, int]], kind: str, by: bool
+) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    """The rows and the total row ``_values`` reads from the facts, from pre-aggregated histograms."""
+    from sanad.statistics.aggregates import percentile_cont, share
+
+    def measure(histogram: dict[int, int]) -> float | None:
+        return percentile_cont(histogram, 0.5) if kind == "median" else share(histogram)
+
+    everything: dict[int, int] = {}
+    for histogram in histograms.values():
+        for value, n in histogram.items():
+            everything[value] = everything.get(value, 0) + n
+    rows = [(k, sum(h.values()), measure(h)) for k, h in histograms.items() if sum(h.values())] if by else []
+    return rows, (sum(everything.values()), measure(everything))
 
 
 @lru_cache(maxsize=1)

@@ -31,3 +31,9 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
         memo[key] = compute()
     value: T = memo[key]
     return value
+
+
+def peek(key: Hashable) -> Any:
+    """What ``cached`` holds for ``key`` in this request, or None."""
+    memo = _memo.get()
+    return None if memo is None else memo.get(key)

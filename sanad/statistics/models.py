@@ -226,3 +226,42 @@ class CourtEventFact(FactBase):  # noqa: DJ008 - facts are never shown one by on
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["country_id", "month"], name="stats_courtevent_month")]
+class Aggregate(models.Model):  # noqa: DJ008 - aggregates are never shown one by one
+    """Pre-aggregated counts the dashboards read instead of scanning a year of facts (see
+    ``sanad.statistics.aggregates``): per month (or, for unique survivors, per month, quarter and
+    year, since distinct survivors do not add up across months), per single filter value, per
+    breakdown the dashboard shows. Kept exact by the same refresh job as the facts."""
+
+    country_id = models.IntegerField()
+    source = models.CharField(max_length=120)
+    # M: one month; Q and Y: the quarter or year starting at ``month`` (unique-survivor sources only).
+    period = models.CharField(max_length=1)
+    month = models.DateField()
+    filter_dim = models.CharField(max_length=40, blank=True, default="")
+    filter_value = models.CharField(max_length=60, null=True)
+    dims = models.CharField(max_length=120, blank=True, default="")
+    k0 = models.CharField(max_length=60, null=True)
+    k1 = models.CharField(max_length=60, null=True)
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(
+                fields=["country_id", "filter_dim", "filter_value", "period", "month"], name="stats_aggregate_lookup"
+            ),
+            models.Index(fields=["country_id", "period", "month"], name="stats_aggregate_month"),
+        ]
+
+
+class StaleMonth(models.Model):  # noqa: DJ008 - internal bookkeeping
+    """A month whose facts changed since its aggregates were computed (written by triggers on the
+    fact tables, emptied by the refresh). While a month is stale the dashboards read the facts."""
+
+    country_id = models.IntegerField()
+    month = models.DateField()
+    # Raised by every write: a recount clears the mark only if it was not written again meanwhile, so
+    # it never holds the mark's row lock while it works (a drain would wait for it).
+    version = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["country_id", "month"], name="stats_stale_once")]
